@@ -1,0 +1,35 @@
+"""Exception types of the japan_nato package."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a data file, located by file, line and column."""
+
+    file: str
+    line: int | None
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{where}: {self.column}: {self.message}"
+
+
+class JapanNatoError(Exception):
+    """Base class of the package's own errors."""
+
+
+class DataError(JapanNatoError, ValueError):
+    """Course data that breaks its schema; lists every problem found."""
+
+    def __init__(self, problems: list[Problem] | Problem) -> None:
+        self.problems = [problems] if isinstance(problems, Problem) else list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class ProgressError(JapanNatoError):
+    """The progress store could not be read or written."""

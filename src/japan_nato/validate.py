@@ -1,0 +1,53 @@
+"""Check all course data at once: tables, question banks and exercises."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from japan_nato.data import all_fact_ids, data_problems
+from japan_nato.errors import DataError, Problem
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """What validate_all found: every problem, and counts of what was checked."""
+
+    problems: list[Problem]
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """True when no problem was found."""
+        return not self.problems
+
+    @property
+    def summary(self) -> str:
+        """One line: the counts when valid, else the number of problems."""
+        counted = ", ".join(f"{n} {name}" for name, n in self.counts.items())
+        if self.ok:
+            return f"OK: {counted}"
+        return f"{len(self.problems)} problem(s) found ({counted})"
+
+
+def validate_all(data_dir: str | Path | None = None) -> ValidationReport:
+    """Validate every data file, question bank and exercise; never raises DataError."""
+    from japan_nato.exercises import exercise_ids, exercise_problems
+    from japan_nato.quiz import all_bank_problems, bank_names, load_bank
+
+    problems, counts = data_problems(data_dir)
+    try:
+        known = all_fact_ids(data_dir) if not problems else None
+    except DataError:
+        known = None
+    bank_issues = all_bank_problems(data_dir, known_fact_ids=known)
+    problems.extend(bank_issues)
+    names = bank_names(data_dir)
+    counts["banks"] = len(names)
+    if not bank_issues:
+        counts["questions"] = sum(len(load_bank(name, data_dir).questions) for name in names)
+    exercise_issues = exercise_problems(data_dir)
+    problems.extend(exercise_issues)
+    if not exercise_issues:
+        counts["exercises"] = len(exercise_ids(data_dir))
+    return ValidationReport(problems, counts)
