@@ -28,7 +28,7 @@ lab: $(STAMP)  ## set up, then open the course in JupyterLab
 	$(BIN)/jupyter lab $(ROOT_FLAG) $(START)
 
 test: $(STAMP)  ## set up, then run every test: unit, nbval (strict) and browser
-	$(BIN)/python -m pytest tests notebooks $(NBVAL)
+	JAPAN_NATO_GUARD_REPO=1 $(BIN)/python -m pytest tests notebooks $(NBVAL)
 
 test-unit: $(STAMP)  ## unit tests only (no notebooks, no browser)
 	$(BIN)/python -m pytest tests -m "not browser"
