@@ -1,0 +1,5 @@
+"""Run the command line: python -m japan_nato ..."""
+
+from japan_nato.cli import main
+
+raise SystemExit(main())

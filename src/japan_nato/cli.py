@@ -1,0 +1,428 @@
+"""The command line: `japan-nato ...` and `python -m japan_nato ...`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import warnings
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from japan_nato.errors import DataError, JapanNatoError
+
+if TYPE_CHECKING:
+    from japan_nato.progress_db import ProgressStore
+    from japan_nato.quiz import Question, Quiz
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+DESCRIPTION = """\
+The Japan-NATO Partnership course on the command line: check the course data, take a quiz
+in the terminal, see, export or reset your progress, and (for instructors) build a report
+from learners' exports and print the answer key."""
+
+EPILOG = """\
+examples:
+  japan-nato validate
+  japan-nato quiz 01_reading_the_source
+  printf 'B\\ntrue\\n' | japan-nato quiz 00_start_here
+  japan-nato progress
+  japan-nato progress export my_progress.csv --learner "Aiko"
+  japan-nato progress reset --yes
+  japan-nato report exports/*.csv --plot report.png --top 5
+  japan-nato answer-key 01_reading_the_source -o key.md
+
+Progress is kept in $JAPAN_NATO_PROGRESS, or under the Jupyter data directory
+(see `jupyter --data-dir`); --progress-file overrides both."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser with every command."""
+    parser = argparse.ArgumentParser(
+        prog="japan-nato",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--progress-file",
+        metavar="PATH",
+        help="the progress database to use (overrides $JAPAN_NATO_PROGRESS)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def data_dir_option(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--data-dir", metavar="DIR", help="course data folder (default: the course's data/)"
+        )
+
+    sub = commands.add_parser(
+        "validate",
+        help="check all course data and question banks",
+        description="Check every data file, question bank and exercise. Prints a one-line "
+        "summary and exits 0, or prints every problem (file:line: column: what) and exits 1.",
+    )
+    data_dir_option(sub)
+    sub.set_defaults(handler=_validate)
+
+    sub = commands.add_parser(
+        "quiz",
+        help="take a quiz in the terminal (answers read from stdin, one per line)",
+        description="Ask a bank's questions in the terminal and record the answers in your "
+        "progress. Answer forms: a letter (B) or the option's text; several letters (A, C) for "
+        "'choose all'; true/false; an order as letters or numbers (C A B or 3 1 2); matches as "
+        "1=B, 2=A, 3=C; a short answer as text. Type ? for a hint, an empty line to skip. "
+        "Works with piped input; end of input ends the quiz and prints the score.",
+    )
+    sub.add_argument("bank", metavar="BANK", help="the bank's name, e.g. 01_reading_the_source")
+    data_dir_option(sub)
+    sub.set_defaults(handler=_quiz)
+
+    progress = commands.add_parser(
+        "progress",
+        help="show, export or reset your progress",
+        description="Without a subcommand: one line per bank with questions, attempted and "
+        "correct.",
+    )
+    data_dir_option(progress)
+    progress.set_defaults(handler=_progress)
+    actions = progress.add_subparsers(dest="action", metavar="ACTION")
+    sub = actions.add_parser(
+        "export",
+        help="write every recorded answer to a CSV file for your instructor",
+        description="Write every recorded answer to a CSV file, with a learner column "
+        "(default: $JAPAN_NATO_LEARNER, else your login name).",
+    )
+    sub.add_argument("file", metavar="FILE.csv", help="the CSV file to write")
+    sub.add_argument("--learner", metavar="NAME", help="the name to put in the learner column")
+    sub.set_defaults(handler=_export)
+    sub = actions.add_parser(
+        "reset",
+        help="delete every recorded answer (asks first)",
+        description="Delete every recorded answer. Asks for confirmation; without a terminal "
+        "it refuses unless --yes is given.",
+    )
+    sub.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
+    sub.set_defaults(handler=_reset)
+
+    sub = commands.add_parser(
+        "report",
+        help="instructors: combine learners' exports into a report",
+        description="Combine learners' progress exports into per-question percent correct, the "
+        "most-missed questions, the most-chosen wrong options (misconceptions) and mastery per "
+        "objective, printed as tables.",
+    )
+    sub.add_argument("files", metavar="FILE.csv", nargs="+", help="exports made by learners")
+    sub.add_argument("--plot", metavar="OUT.png", help="also draw percent correct as a PNG chart")
+    sub.add_argument(
+        "--top", metavar="N", type=_positive_int, default=10, help="rows in the top lists (10)"
+    )
+    data_dir_option(sub)
+    sub.set_defaults(handler=_report)
+
+    sub = commands.add_parser(
+        "answer-key",
+        help="instructors: print the Markdown answer key",
+        description="Print the answer key (Markdown) of one bank, or of every bank.",
+    )
+    sub.add_argument("bank", metavar="BANK", nargs="?", help="one bank (default: every bank)")
+    sub.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    data_dir_option(sub)
+    sub.set_defaults(handler=_answer_key)
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    for stream in (sys.stdout, sys.stderr):
+        # The course text has curly quotes; a legacy console encoding must not crash on them.
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+    args = build_parser().parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    with warnings.catch_warnings():
+        warnings.showwarning = _show_warning
+        try:
+            return handler(args)
+        except DataError as err:
+            if len(err.problems) == 1:
+                _error(str(err.problems[0]))
+            else:
+                count = len(err.problems)
+                _error(f"{count} problems:\n" + "\n".join(map(str, err.problems)))
+        except JapanNatoError as err:
+            _error(str(err))
+        except BrokenPipeError:
+            # The reader (say, `| head`) has gone; stop quietly, as other tools do.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            return EXIT_ERROR
+        except OSError as err:
+            target = f" {err.filename}" if err.filename else ""
+            _error(f"cannot use{target}: {err.strerror or err}")
+        except KeyboardInterrupt:
+            print(file=sys.stderr)
+            return 130
+    return EXIT_ERROR
+
+
+def _error(message: str) -> None:
+    print(f"error: {message}", file=sys.stderr)
+
+
+def _show_warning(message: Warning | str, *_: Any, **__: Any) -> None:
+    print(f"warning: {message}", file=sys.stderr)
+
+
+def _store(args: argparse.Namespace) -> ProgressStore:
+    from japan_nato.progress_db import get_store
+
+    return get_store(args.progress_file)
+
+
+def _known_bank(name: str, data_dir: str | None) -> bool:
+    """Say so on stderr when there is no bank of that name."""
+    from japan_nato.quiz import bank_names
+
+    names = bank_names(data_dir)
+    if name in names:
+        return True
+    _error(f"no question bank {name!r}; the banks are: {', '.join(names) or 'none'}")
+    return False
+
+
+# -- commands ------------------------------------------------------------------------------
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from japan_nato.validate import validate_all
+
+    report = validate_all(args.data_dir)
+    if not report.problems:
+        print(report.summary)
+        return EXIT_OK
+    for problem in report.problems:
+        print(problem)
+    print(report.summary, file=sys.stderr)
+    return EXIT_ERROR
+
+
+def _quiz(args: argparse.Namespace) -> int:
+    from japan_nato.quiz import quiz
+
+    if not _known_bank(args.bank, args.data_dir):
+        return EXIT_USAGE
+    run_terminal_quiz(quiz(args.bank, data_dir=args.data_dir, store=_store(args)))
+    return EXIT_OK
+
+
+def _progress(args: argparse.Namespace) -> int:
+    from japan_nato.quiz import progress
+    from japan_nato.report import format_table
+
+    store = _store(args)
+    table = progress(store=store, data_dir=args.data_dir)
+    where = store.path if store.path is not None else "memory only (not saved)"
+    print(f"Progress ({where}):")
+    print(format_table(table))
+    return EXIT_OK
+
+
+def _export(args: argparse.Namespace) -> int:
+    from japan_nato.progress_db import default_learner
+
+    learner = args.learner or default_learner()
+    rows = _store(args).export(args.file, learner=learner)
+    print(f"Wrote {rows} answer(s) for learner {learner!r} to {args.file}")
+    return EXIT_OK
+
+
+def _reset(args: argparse.Namespace) -> int:
+    store = _store(args)
+    count = store.count()
+    if count == 0:
+        print("No answers to delete.")
+        return EXIT_OK
+    if not args.yes:
+        if not sys.stdin.isatty():
+            _error(
+                f"refusing to delete {count} answer(s) without confirmation: stdin is not a "
+                "terminal. Run `japan-nato progress reset --yes` to delete them."
+            )
+            return EXIT_ERROR
+        # Not input(): without readline it writes the prompt to stderr.
+        print(f"Delete {count} answers? [y/N] ", end="", flush=True)
+        reply = sys.stdin.readline().strip().lower()
+        if reply not in {"y", "yes"}:
+            print("Nothing deleted.")
+            return EXIT_OK
+    print(f"Deleted {store.reset()} answer(s).")
+    return EXIT_OK
+
+
+def _report(args: argparse.Namespace) -> int:
+    from japan_nato.report import build_report, load_exports, plot, render_text
+
+    report = build_report(
+        load_exports(args.files), top=args.top, questions=_course_questions(args.data_dir)
+    )
+    print(render_text(report), end="")
+    if args.plot:
+        print(f"Chart written to {plot(report, args.plot)}")
+    return EXIT_OK
+
+
+def _course_questions(data_dir: str | None) -> Any:
+    """Return (bank, question_id, objective) of every course question, or None."""
+    import pandas as pd
+
+    from japan_nato.quiz import bank_names, load_bank
+
+    rows = []
+    try:
+        for name in bank_names(data_dir):
+            rows += [(name, q.id, q.objective) for q in load_bank(name, data_dir).questions]
+    except DataError:
+        return None  # a broken bank must not stop the report; `validate` names the problem
+    return pd.DataFrame(rows, columns=["bank", "question_id", "objective"])
+
+
+def _answer_key(args: argparse.Namespace) -> int:
+    from japan_nato.answer_key import answer_key
+
+    if args.bank is not None and not _known_bank(args.bank, args.data_dir):
+        return EXIT_USAGE
+    text = answer_key(args.bank, args.data_dir)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"Answer key written to {args.output}")
+    else:
+        print(text, end="")
+    return EXIT_OK
+
+
+# -- the terminal quiz ---------------------------------------------------------------------
+
+_TOKENS = re.compile(r"[A-Za-z0-9]+(?:[\s,;]+[A-Za-z0-9]+)*")
+
+
+def run_terminal_quiz(
+    quiz: Quiz, stdin: IO[str] | None = None, stdout: IO[str] | None = None
+) -> tuple[int, int]:
+    """Ask every question, reading one answer per line; return (right this session, total)."""
+    read = stdin if stdin is not None else sys.stdin
+    out = stdout if stdout is not None else sys.stdout
+    done_before = quiz.done()
+    total = len(quiz.questions)
+    right = 0
+    print(f"Quiz: {quiz.title} ({quiz.name}), {total} questions", file=out)
+    print("Type ? for a hint, an empty line to skip a question.", file=out)
+    finished = True
+    for number, question in enumerate(quiz.questions, start=1):
+        print("", file=out)
+        marker = " (already answered correctly)" if question.id in done_before else ""
+        print(
+            f"Question {number} of {total} [{question.id}] ({question.type_label}){marker}",
+            file=out,
+        )
+        print(question.prompt, file=out)
+        for line in question.display_lines():
+            print(f"  {line}", file=out)
+        print(terminal_help(question), file=out)
+        outcome = _ask(quiz, question, read, out)
+        if outcome is None:
+            finished = False
+            break
+        right += outcome
+    print("", file=out)
+    if not finished:
+        print("End of input: the quiz stopped here.", file=out)
+    saved, _ = quiz.score()
+    print(
+        f"Score: {right} of {total} correct this time; {saved} of {total} in your progress.",
+        file=out,
+    )
+    return right, total
+
+
+def _ask(quiz: Quiz, question: Question, read: IO[str], out: IO[str]) -> int | None:
+    """Ask until a well-formed answer or a skip; return 1 right, 0 not, None at end of input."""
+    while True:
+        print("> ", end="", file=out, flush=True)
+        line = read.readline()
+        if not line:
+            print("", file=out)
+            return None
+        text = line.strip()
+        if not _is_terminal(read):
+            print(text, file=out)  # piped answers are echoed so the transcript reads well
+        if not text:
+            print("Skipped.", file=out)
+            return 0
+        if text == "?":
+            print(f"Hint: {question.hint}" if question.hint else "No hint for this one.", file=out)
+            continue
+        result = quiz.answer(question.id, parse_terminal_answer(question, text))
+        print(result.message, file=out)
+        if result.valid:
+            return int(result.correct)
+
+
+def _is_terminal(stream: IO[str]) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def terminal_help(question: Question) -> str:
+    """Say how to type an answer to this question in the terminal."""
+    from japan_nato.quiz import LETTERS, Matching, MultipleSelect, Ordering, SingleChoice
+
+    if isinstance(question, SingleChoice):
+        return f"Type a letter (A–{LETTERS[len(question.options) - 1]}) or the option's text."
+    if isinstance(question, MultipleSelect):
+        return "Type the letters of every right option, separated by commas, e.g. A, C."
+    if isinstance(question, Ordering):
+        # The display order is never the right order, so it is a safe example.
+        shown = " ".join(LETTERS[: len(question.items)])
+        numbers = " ".join(str(n) for n in range(1, len(question.items) + 1))
+        return f"Type the letters first to last, e.g. {shown} (or numbers: {numbers})."
+    if isinstance(question, Matching):
+        example = ", ".join(f"{n}={LETTERS[n - 1]}" for n in range(1, len(question.pairs) + 1))
+        return f"Type term number = definition letter for every term, e.g. {example}."
+    return question.answer_help()
+
+
+def parse_terminal_answer(question: Question, text: str) -> Any:
+    """Turn a typed line into the answer form Question.check accepts."""
+    from japan_nato.quiz import LETTERS, Matching, MultipleSelect, Ordering
+
+    if isinstance(question, MultipleSelect | Ordering) and _TOKENS.fullmatch(text):
+        tokens = re.split(r"[\s,;]+", text)
+        if isinstance(question, Ordering) and all(t.isdigit() for t in tokens):
+            count = len(question.items)
+            tokens = [LETTERS[int(t) - 1] if 1 <= int(t) <= count else t for t in tokens]
+        if all(len(token) == 1 for token in tokens):
+            return tokens
+    if isinstance(question, Matching):
+        parts = [part for part in re.split(r"[,;]", text) if part.strip()]
+        if parts and all(part.count("=") == 1 for part in parts):
+            return dict(tuple(s.strip() for s in part.split("=")) for part in parts)
+        if _TOKENS.fullmatch(text):
+            return re.split(r"[\s,;]+", text)
+    return text

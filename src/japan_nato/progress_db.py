@@ -1,0 +1,522 @@
+"""Learner progress: every checked answer, stored in SQLite."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import reprlib
+import sys
+import threading
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from japan_nato.errors import ProgressError
+
+if TYPE_CHECKING:
+    import sqlite3
+
+ENV_PATH = "JAPAN_NATO_PROGRESS"
+ENV_LEARNER = "JAPAN_NATO_LEARNER"
+BUSY_TIMEOUT_MS = 10_000
+MAX_ANSWER_CHARS = 2_000
+
+ATTEMPT_COLUMNS = [
+    "bank",
+    "question_id",
+    "objective",
+    "answer",
+    "correct",
+    "chosen_wrong",
+    "answered_at",
+]
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One named, recorded step of the progress schema."""
+
+    version: int
+    name: str
+    statements: tuple[str, ...]
+
+
+# Append only: a file at version N gets migrations N+1.. applied in one transaction.
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "create_answers",
+        (
+            """CREATE TABLE schema_migrations (
+                version INTEGER PRIMARY KEY,
+                name TEXT NOT NULL,
+                applied_at TEXT NOT NULL
+            )""",
+            """CREATE TABLE answers (
+                id INTEGER PRIMARY KEY,
+                bank TEXT NOT NULL,
+                question_id TEXT NOT NULL,
+                answer TEXT NOT NULL,          -- JSON
+                correct INTEGER NOT NULL,
+                answered_at TEXT NOT NULL      -- UTC, ISO 8601
+            )""",
+            "CREATE INDEX answers_bank_question ON answers (bank, question_id)",
+        ),
+    ),
+    Migration(
+        2,
+        "add_objective_and_chosen_wrong",
+        (
+            "ALTER TABLE answers ADD COLUMN objective TEXT NOT NULL DEFAULT ''",
+            # JSON list of the wrong option texts a learner picked (for the instructor report)
+            "ALTER TABLE answers ADD COLUMN chosen_wrong TEXT NOT NULL DEFAULT '[]'",
+        ),
+    ),
+)
+SCHEMA_VERSION = MIGRATIONS[-1].version
+
+# SQLite primary result codes (the low byte of an extended code).
+_SQLITE_CORRUPT = 11
+_SQLITE_NOTADB = 26
+
+_FIX_HINT = (
+    f"To save progress, set the environment variable {ENV_PATH} to a file in a folder you "
+    f"can write to, e.g. {ENV_PATH}=~/japan_nato_progress.sqlite, and restart the kernel."
+)
+
+
+class _Corrupt(Exception):
+    """The file is not a usable progress database."""
+
+
+class _TooNew(Exception):
+    """The file was written by a newer japan_nato."""
+
+
+def default_path() -> Path:
+    """Return $JAPAN_NATO_PROGRESS, else <jupyter data dir>/japan_nato/progress.sqlite."""
+    env = os.environ.get(ENV_PATH, "").strip()
+    if env:
+        return Path(env).expanduser()
+    from jupyter_core.paths import jupyter_data_dir
+
+    return Path(jupyter_data_dir()) / "japan_nato" / "progress.sqlite"
+
+
+def default_learner() -> str:
+    """Return $JAPAN_NATO_LEARNER, else the login name, else "learner"."""
+    env = os.environ.get(ENV_LEARNER, "").strip()
+    if env:
+        return env
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):
+        # No login name in some containers (a uid without a passwd entry).
+        return "learner"
+
+
+class ProgressStore:
+    """Answers recorded in a SQLite file, or in memory when the file cannot be used."""
+
+    path: Path | None
+    warning: str | None
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        """Open (creating, upgrading or recovering) the store at path, or at default_path()."""
+        self.requested_path = Path(path).expanduser() if path is not None else default_path()
+        self.path = None
+        self.warning = None
+        self._lock = threading.Lock()
+        self._conn: sqlite3.Connection | None = None
+        self._conn = self._open(self.requested_path)
+
+    # -- opening -------------------------------------------------------------------------
+
+    def _open(self, path: Path) -> sqlite3.Connection:
+        import sqlite3
+
+        try:
+            conn = _open_file(path)
+        except _TooNew as exc:
+            return self._fall_back(path, str(exc))
+        except _Corrupt as exc:
+            try:
+                moved = _move_aside(path)
+            except OSError as move_exc:
+                return self._fall_back(
+                    path, f"it is damaged ({exc}) and could not be moved aside ({move_exc})"
+                )
+            try:
+                conn = _open_file(path)
+            except (_Corrupt, _TooNew, sqlite3.Error, OSError) as again:
+                return self._fall_back(path, f"a fresh store could not be started ({again})")
+            where = f"moved to {moved}" if moved else "already moved aside by another process"
+            self._warn(
+                f"The progress file {path} could not be read ({exc}); it was {where} and kept. "
+                "A fresh progress store was started; earlier answers are in the moved file."
+            )
+        except (sqlite3.Error, OSError) as exc:
+            reason = _reason(exc)
+            if path.parent.is_dir() and not os.access(path.parent, os.W_OK):
+                reason += f" (the folder {path.parent} is read-only)"
+            return self._fall_back(path, reason)
+        self.path = path
+        return conn
+
+    def _fall_back(self, path: Path, reason: str) -> sqlite3.Connection:
+        conn = _memory_copy(path)
+        self.path = None
+        earlier = ""
+        if conn.execute("SELECT COUNT(*) FROM answers").fetchone()[0]:
+            earlier = "Earlier answers were read from it, but new ones are not written to it. "
+        self._warn(
+            f"Cannot use the progress file {path}: {reason}. {earlier}"
+            "Progress will NOT be saved: answers are kept in memory only until this "
+            f"process ends. {_FIX_HINT}"
+        )
+        return conn
+
+    def _warn(self, message: str) -> None:
+        self.warning = message if self.warning is None else f"{self.warning}\n{message}"
+        warnings.warn(message, UserWarning, stacklevel=_caller_level())
+
+    # -- queries -------------------------------------------------------------------------
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise ProgressError(f"the progress store {self._where()} is closed")
+        return self._conn
+
+    def _where(self) -> str:
+        return str(self.path) if self.path is not None else "(in memory)"
+
+    def _read(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        import sqlite3
+
+        with self._lock:
+            try:
+                return self._connection().execute(sql, params).fetchall()
+            except sqlite3.Error as exc:
+                raise ProgressError(
+                    f"cannot read the progress store {self._where()}: {_reason(exc)}"
+                ) from exc
+
+    def _write(self, sql: str, params: tuple[Any, ...] = ()) -> int:
+        import sqlite3
+
+        with self._lock:
+            conn = self._connection()
+            try:
+                # IMMEDIATE takes the write lock up front, so concurrent writers queue on
+                # busy_timeout instead of failing with a deadlock on lock upgrade.
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    count = conn.execute(sql, params).rowcount
+                    conn.execute("COMMIT")
+                except BaseException:
+                    _rollback(conn)
+                    raise
+            except sqlite3.Error as exc:
+                raise ProgressError(
+                    f"cannot write to the progress store {self._where()}: {_reason(exc)}"
+                ) from exc
+            return count
+
+    def record(
+        self,
+        bank: str,
+        question_id: str,
+        answer: Any,
+        correct: bool,
+        *,
+        objective: str = "",
+        chosen_wrong: Iterable[str] = (),
+    ) -> None:
+        """Record one checked answer."""
+        for name, value in (("bank", bank), ("question_id", question_id)):
+            if not isinstance(value, str) or not value:
+                raise ProgressError(f"record(): {name} must be a non-empty string, got {value!r}")
+        wrong = [_clip(str(text)) for text in chosen_wrong]
+        self._write(
+            "INSERT INTO answers (bank, question_id, objective, answer, correct, chosen_wrong,"
+            " answered_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                bank,
+                question_id,
+                str(objective or ""),
+                answer_json(answer),
+                int(bool(correct)),
+                json.dumps(wrong, ensure_ascii=False),
+                datetime.now(UTC).isoformat(timespec="microseconds"),
+            ),
+        )
+
+    def correct_ids(self, bank: str) -> set[str]:
+        """Return the ids of the bank's questions answered correctly at least once."""
+        rows = self._read(
+            "SELECT DISTINCT question_id FROM answers WHERE bank = ? AND correct = 1", (bank,)
+        )
+        return {row[0] for row in rows}
+
+    def attempts(self, bank: str | None = None) -> pd.DataFrame:
+        """Return one row per recorded answer (answer and chosen_wrong as JSON text)."""
+        sql = f"SELECT {', '.join(ATTEMPT_COLUMNS)} FROM answers"
+        params: tuple[Any, ...] = ()
+        if bank is not None:
+            sql += " WHERE bank = ?"
+            params = (bank,)
+        rows = self._read(sql + " ORDER BY id", params)
+        frame = pd.DataFrame(rows, columns=ATTEMPT_COLUMNS)
+        frame["correct"] = frame["correct"].astype(bool)
+        return frame
+
+    def missed(self) -> list[tuple[str, str]]:
+        """Return (bank, question_id) answered wrongly and never right, in first-miss order."""
+        rows = self._read(
+            "SELECT bank, question_id FROM answers GROUP BY bank, question_id"
+            " HAVING MAX(correct) = 0 ORDER BY MIN(id)"
+        )
+        return [(row[0], row[1]) for row in rows]
+
+    def export(self, path: str | Path, learner: str | None = None) -> int:
+        """Write all attempts to a CSV with a learner column; return the rows written."""
+        frame = self.attempts()
+        frame.insert(0, "learner", learner if learner else default_learner())
+        target = Path(path).expanduser()
+        try:
+            frame.to_csv(target, index=False)
+        except OSError as exc:
+            raise ProgressError(f"cannot write the export {target}: {_reason(exc)}") from exc
+        return len(frame)
+
+    def reset(self) -> int:
+        """Delete every recorded answer; return how many were deleted."""
+        return self._write("DELETE FROM answers")
+
+    def count(self) -> int:
+        """Return how many answers are recorded."""
+        return int(self._read("SELECT COUNT(*) FROM answers")[0][0])
+
+    def close(self) -> None:
+        """Close the database connection (idempotent)."""
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    @property
+    def closed(self) -> bool:
+        """True once close() has been called."""
+        return self._conn is None
+
+    def __enter__(self) -> ProgressStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"ProgressStore({self._where()})"
+
+
+def _caller_level() -> int:
+    """Return the warnings stacklevel of the first frame outside this module."""
+    frame = sys._getframe(1)
+    level = 1
+    while frame is not None and frame.f_globals.get("__name__") == __name__:
+        frame = frame.f_back
+        level += 1
+    return level
+
+
+_STORES: dict[Path, ProgressStore] = {}
+_STORES_LOCK = threading.Lock()
+
+
+def get_store(path: str | Path | None = None) -> ProgressStore:
+    """Return this process's store for path (default_path() when None), opening it once."""
+    raw = Path(path).expanduser() if path is not None else default_path()
+    key = raw.resolve()
+    with _STORES_LOCK:
+        store = _STORES.get(key)
+        if store is None or store.closed:
+            store = ProgressStore(raw)
+            _STORES[key] = store
+        return store
+
+
+def answer_json(answer: Any) -> str:
+    """Return answer as JSON text of at most about MAX_ANSWER_CHARS characters."""
+    if isinstance(answer, str):
+        return json.dumps(_clip(answer), ensure_ascii=False)
+    try:
+        text = json.dumps(answer, ensure_ascii=False, allow_nan=False, default=_jsonable)
+    except (TypeError, ValueError, RecursionError):
+        # reprlib bounds the work and the size, whatever the learner passed.
+        return json.dumps(_clip(_short_repr.repr(answer)), ensure_ascii=False)
+    if len(text) > MAX_ANSWER_CHARS:
+        return json.dumps(_clip(text), ensure_ascii=False)
+    return text
+
+
+_short_repr = reprlib.Repr()
+_short_repr.maxstring = MAX_ANSWER_CHARS
+_short_repr.maxother = MAX_ANSWER_CHARS
+_short_repr.maxlist = _short_repr.maxtuple = _short_repr.maxset = _short_repr.maxdict = 50
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, set | frozenset):
+        return sorted(value, key=repr)
+    item = getattr(value, "item", None)  # numpy scalars
+    if callable(item):
+        return item()
+    raise TypeError(type(value).__name__)
+
+
+def _clip(text: str) -> str:
+    if len(text) <= MAX_ANSWER_CHARS:
+        return text
+    return f"{text[:MAX_ANSWER_CHARS]}… [{len(text) - MAX_ANSWER_CHARS} more characters]"
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror.lower()
+    return str(exc) or type(exc).__name__
+
+
+def _open_file(path: Path) -> sqlite3.Connection:
+    """Connect to path, check it and bring its schema up to date; raise _Corrupt if unusable."""
+    import sqlite3
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError) as exc:
+        raise NotADirectoryError(
+            exc.errno, f"its folder {path.parent} cannot be created (a file is in the way)"
+        ) from exc
+    if path.is_dir():
+        raise IsADirectoryError(21, "Is a directory (the path must name a file)", str(path))
+    conn = sqlite3.connect(
+        path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+    )
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        check = conn.execute("PRAGMA quick_check").fetchall()
+        if [row[0] for row in check] != ["ok"]:
+            raise _Corrupt(f"integrity check failed: {check[0][0]}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        _migrate(conn)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        code = getattr(exc, "sqlite_errorcode", 0) or 0
+        if code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+            raise _Corrupt(str(exc)) from exc
+        raise
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Apply the missing migrations in one transaction; raise _Corrupt for a foreign schema."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise _TooNew(
+                f"it was written by a newer japan_nato (schema version {version}, this one "
+                f"knows up to {SCHEMA_VERSION}); upgrade japan_nato"
+            )
+        if version == 0:
+            tables = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+            if tables:
+                names = ", ".join(sorted(row[0] for row in tables))
+                raise _Corrupt(f"not a japan_nato progress file (it has tables: {names})")
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        for migration in MIGRATIONS:
+            if migration.version <= version:
+                continue
+            for statement in migration.statements:
+                conn.execute(statement)
+            conn.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                (migration.version, migration.name, now),
+            )
+            conn.execute(f"PRAGMA user_version = {migration.version:d}")
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(answers)")}
+        missing = set(ATTEMPT_COLUMNS) - columns
+        if missing:
+            raise _Corrupt(f"the answers table lacks columns {', '.join(sorted(missing))}")
+        conn.execute("COMMIT")
+    except BaseException:
+        _rollback(conn)
+        raise
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    import sqlite3
+
+    try:
+        conn.execute("ROLLBACK")
+    except sqlite3.Error:
+        pass  # the transaction is already gone; the original error is the one to report
+
+
+def _move_aside(path: Path) -> Path | None:
+    """Rename path (and its -wal/-shm files) to <name>.corrupt-<UTC time>; None if it is gone."""
+    if not path.exists():
+        return None
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = path.with_name(f"{path.name}.corrupt-{stamp}")
+    counter = 1
+    while target.exists():
+        target = path.with_name(f"{path.name}.corrupt-{stamp}-{counter}")
+        counter += 1
+    try:
+        path.rename(target)
+    except FileNotFoundError:
+        return None  # another process moved it first
+    for suffix in ("-wal", "-shm"):
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            # A stale WAL must not be replayed into the fresh database.
+            side.rename(target.with_name(target.name + suffix))
+    return target
+
+
+def _memory_copy(path: Path) -> sqlite3.Connection:
+    """Return an in-memory store, holding a copy of path's answers when it is readable."""
+    import sqlite3
+
+    def empty() -> sqlite3.Connection:
+        conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        _migrate(conn)
+        return conn
+
+    if not path.is_file():
+        return empty()
+    # A WAL file in a read-only folder opens only as immutable (no -shm file can be made).
+    for options in ("mode=ro", "mode=ro&immutable=1"):
+        memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        try:
+            source = sqlite3.connect(f"{path.resolve().as_uri()}?{options}", uri=True)
+            try:
+                source.backup(memory)
+            finally:
+                source.close()
+            _migrate(memory)
+        except (sqlite3.Error, _Corrupt, _TooNew):
+            memory.close()
+            continue
+        return memory
+    return empty()

@@ -1,0 +1,389 @@
+"""Instructor report: combine learners' progress exports into per-question results."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from japan_nato.errors import DataError, Problem
+
+REQUIRED_COLUMNS = ["learner", "bank", "question_id", "correct", "answered_at"]
+OPTIONAL_COLUMNS = {"objective": "", "answer": "", "chosen_wrong": "[]"}
+_TRUE = {"true", "1", "yes", "t"}
+_FALSE = {"false", "0", "no", "f"}
+# Okabe-Ito palette: distinguishable with the common colour-vision deficiencies.
+_BLUE, _ORANGE = "#0072B2", "#E69F00"
+
+
+@dataclass(frozen=True)
+class Report:
+    """The tables of an instructor report."""
+
+    learners: int
+    answers: int
+    per_question: pd.DataFrame
+    most_missed: pd.DataFrame
+    misconceptions: pd.DataFrame
+    mastery: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+
+def load_exports(paths: Iterable[str | Path]) -> pd.DataFrame:
+    """Read and combine progress exports (CSV, plus a source column); DataError names bad files."""
+    frames: list[pd.DataFrame] = []
+    problems: list[Problem] = []
+    for raw in paths:
+        path = Path(raw)
+        frame, found = _read_export(path)
+        problems.extend(found)
+        if frame is not None:
+            frame["source"] = str(path)
+            frames.append(frame)
+    if problems:
+        raise DataError(problems)
+    if not frames:
+        raise DataError(Problem("(command line)", None, "FILE", "no export files given"))
+    combined = pd.concat(frames, ignore_index=True)
+    # The same export handed in twice must not count twice.
+    key = ["learner", "bank", "question_id", "answer", "correct", "answered_at"]
+    return combined.drop_duplicates(subset=key, keep="first").reset_index(drop=True)
+
+
+def _read_export(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
+    name = str(path)
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except FileNotFoundError:
+        return None, [Problem(name, None, "", "file not found")]
+    except IsADirectoryError:
+        return None, [Problem(name, None, "", "is a folder, not a CSV file")]
+    except UnicodeDecodeError:
+        return None, [Problem(name, None, "", "not a CSV export (not UTF-8 text)")]
+    except pd.errors.EmptyDataError:
+        return None, [Problem(name, None, "", "empty file, not a CSV export")]
+    except (pd.errors.ParserError, csv.Error, ValueError) as exc:
+        return None, [Problem(name, None, "", f"not a readable CSV export ({exc})")]
+    except OSError as exc:
+        return None, [Problem(name, None, "", f"cannot read it ({exc.strerror or exc})")]
+    missing = [column for column in REQUIRED_COLUMNS if column not in frame.columns]
+    if missing:
+        return None, [
+            Problem(
+                name,
+                1,
+                "header",
+                f"missing column(s) {', '.join(missing)}: not a japan_nato progress export "
+                "(make one with `japan-nato progress export FILE.csv`)",
+            )
+        ]
+    for column, default in OPTIONAL_COLUMNS.items():
+        if column not in frame.columns:
+            frame[column] = default
+    problems: list[Problem] = []
+    correct: list[bool] = []
+    wrong: list[tuple[str, ...]] = []
+    for offset, (flag, chosen, learner) in enumerate(
+        zip(frame["correct"], frame["chosen_wrong"], frame["learner"], strict=True)
+    ):
+        line = offset + 2  # the header is line 1
+        value = flag.strip().lower()
+        if value not in _TRUE | _FALSE:
+            problems.append(Problem(name, line, "correct", f"expected True or False, got {flag!r}"))
+        correct.append(value in _TRUE)
+        parsed = _parse_chosen(chosen)
+        if parsed is None:
+            problems.append(
+                Problem(
+                    name, line, "chosen_wrong", f"expected a JSON list of texts, got {chosen!r}"
+                )
+            )
+        wrong.append(parsed or ())
+        if not learner.strip():
+            problems.append(Problem(name, line, "learner", "empty learner name"))
+    for column in ("bank", "question_id"):
+        for offset in frame.index[frame[column].str.strip() == ""]:
+            problems.append(Problem(name, int(offset) + 2, column, "empty"))
+    if problems:
+        return None, problems
+    columns = ["learner", "bank", "question_id", "objective", "answer", "answered_at"]
+    result = frame[columns].copy()
+    result["correct"] = correct
+    result["chosen_wrong"] = wrong
+    return result, []
+
+
+def _parse_chosen(text: str) -> tuple[str, ...] | None:
+    if not text.strip():
+        return ()
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        return None
+    return tuple(value)
+
+
+def build_report(
+    df: pd.DataFrame,
+    banks: Sequence[str] | None = None,
+    *,
+    top: int = 10,
+    questions: pd.DataFrame | None = None,
+) -> Report:
+    """Summarise combined exports: per question, most missed, misconceptions, mastery."""
+    data = df if banks is None else df[df["bank"].isin(list(banks))]
+    data = data.reset_index(drop=True)
+    data = data.assign(_order=range(len(data)))
+    # A learner's first attempt is the earliest one; file order breaks ties.
+    data = data.sort_values(["learner", "answered_at", "_order"], kind="stable")
+    catalogue = _catalogue(data, questions)
+
+    per_learner = data.groupby(["bank", "question_id", "learner"], sort=False).agg(
+        first_correct=("correct", "first"),
+        ever_correct=("correct", "max"),
+        tries=("correct", "size"),
+    )
+    per_learner = per_learner.reset_index()
+    per_learner["first_wrong"] = ~per_learner["first_correct"].astype(bool)
+    grouped = per_learner.groupby(["bank", "question_id"])
+    per_question = pd.DataFrame(
+        {
+            "learners": grouped["learner"].nunique(),
+            "attempts": grouped["tries"].sum(),
+            "missed": grouped["first_wrong"].sum(),
+            "percent_correct": grouped["first_correct"].mean() * 100,
+            "percent_eventually": grouped["ever_correct"].mean() * 100,
+        }
+    ).reset_index()
+    per_question = catalogue.merge(per_question, on=["bank", "question_id"], how="left")
+    for column in ("learners", "attempts", "missed"):
+        per_question[column] = per_question[column].fillna(0).astype(int)
+    per_question = per_question.sort_values(["bank", "question_id"], ignore_index=True)
+
+    most_missed = per_question[per_question["missed"] > 0].sort_values(
+        ["missed", "percent_correct", "bank", "question_id"],
+        ascending=[False, True, True, True],
+        ignore_index=True,
+    )
+    most_missed = most_missed[
+        ["bank", "question_id", "learners", "missed", "percent_correct", "percent_eventually"]
+    ].head(top)
+
+    return Report(
+        learners=int(data["learner"].nunique()),
+        answers=len(data),
+        per_question=per_question[
+            [
+                "bank",
+                "question_id",
+                "objective",
+                "learners",
+                "attempts",
+                "missed",
+                "percent_correct",
+                "percent_eventually",
+            ]
+        ],
+        most_missed=most_missed,
+        misconceptions=_misconceptions(data, top),
+        mastery=_mastery(per_learner, catalogue),
+        notes=_notes(df),
+    )
+
+
+def _catalogue(data: pd.DataFrame, questions: pd.DataFrame | None) -> pd.DataFrame:
+    """Every question to report on: those answered, plus the unanswered ones of their banks."""
+    seen = data[["bank", "question_id", "objective"]]
+    # An answer recorded without an objective must not hide the bank's own one.
+    seen = seen.sort_values("objective", ascending=False, kind="stable")
+    frames = [seen]
+    if questions is not None:
+        course = questions[["bank", "question_id", "objective"]]
+        # Banks nobody has opened yet would only add empty rows.
+        course = course[course["bank"].isin(set(data["bank"]))]
+        frames.insert(0, course)
+    catalogue = pd.concat(frames, ignore_index=True)
+    return catalogue.drop_duplicates(["bank", "question_id"], keep="first").reset_index(drop=True)
+
+
+def _misconceptions(data: pd.DataFrame, top: int) -> pd.DataFrame:
+    columns = ["bank", "question_id", "option", "times_chosen", "learners"]
+    chosen = data[["bank", "question_id", "learner", "chosen_wrong"]].explode("chosen_wrong")
+    chosen = chosen.dropna(subset=["chosen_wrong"]).rename(columns={"chosen_wrong": "option"})
+    if chosen.empty:
+        return pd.DataFrame(columns=columns)
+    table = (
+        chosen.groupby(["bank", "question_id", "option"])
+        .agg(times_chosen=("learner", "size"), learners=("learner", "nunique"))
+        .reset_index()
+    )
+    table = table.sort_values(
+        ["times_chosen", "learners", "bank", "question_id", "option"],
+        ascending=[False, False, True, True, True],
+        ignore_index=True,
+    )
+    return table[columns].head(top)
+
+
+def _mastery(per_learner: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
+    columns = ["bank", "objective", "questions", "learners", "mastered", "percent_mastered"]
+    objectives = catalogue.groupby(["bank", "objective"]).size().rename("questions").reset_index()
+    if objectives.empty:
+        return pd.DataFrame(columns=columns)
+    solved = per_learner.merge(catalogue, on=["bank", "question_id"])
+    counts = (
+        solved.groupby(["bank", "objective", "learner"])
+        .agg(right=("ever_correct", "sum"))
+        .reset_index()
+        .merge(objectives, on=["bank", "objective"])
+    )
+    # Mastered: every question of the objective eventually answered right.
+    counts["mastered"] = counts["right"] >= counts["questions"]
+    summary = (
+        counts.groupby(["bank", "objective"])
+        .agg(learners=("learner", "nunique"), mastered=("mastered", "sum"))
+        .reset_index()
+    )
+    table = objectives.merge(summary, on=["bank", "objective"], how="left")
+    table["learners"] = table["learners"].fillna(0).astype(int)
+    table["mastered"] = table["mastered"].fillna(0).astype(int)
+    table["percent_mastered"] = (table["mastered"] / table["learners"] * 100).where(
+        table["learners"] > 0
+    )
+    return table.sort_values(["bank", "objective"], ignore_index=True)[columns]
+
+
+def _notes(df: pd.DataFrame) -> list[str]:
+    if "source" not in df.columns:
+        return []
+    notes = []
+    for learner, group in df.groupby("learner", sort=True):
+        files = sorted(Path(name).name for name in group["source"].unique())
+        if len(files) > 1:
+            notes.append(
+                f"learner {learner!r} appears in {len(files)} files ({', '.join(files)}) and is "
+                "counted once; if these are different people, ask them to export with "
+                "--learner NAME"
+            )
+    return notes
+
+
+def render_text(report: Report) -> str:
+    """Return the report as aligned plain-text tables."""
+    pct = {"percent_correct", "percent_eventually", "percent_mastered"}
+    parts = [
+        f"Instructor report: {report.learners} learner(s), {report.answers} answer(s), "
+        f"{len(report.per_question)} question(s)",
+        "",
+        "Per question (percent correct: at the first attempt / eventually)",
+        format_table(report.per_question, percent=pct),
+        "",
+        "Most missed (learners wrong at their first attempt)",
+        format_table(report.most_missed, percent=pct),
+        "",
+        "Misconceptions (wrong options chosen most often)",
+        format_table(report.misconceptions, percent=pct),
+        "",
+        "Mastery per objective (all its questions eventually right)",
+        format_table(report.mastery, percent=pct),
+    ]
+    if report.notes:
+        parts += ["", "Notes", *(f"- {note}" for note in report.notes)]
+    return "\n".join(parts) + "\n"
+
+
+def format_table(frame: pd.DataFrame, *, percent: Iterable[str] = (), max_width: int = 60) -> str:
+    """Return frame as a plain-text table: text left-aligned, numbers right-aligned."""
+    if frame.empty:
+        return "  (none)"
+    percent = set(percent)
+    columns = list(frame.columns)
+    cells: list[list[str]] = [[str(column) for column in columns]]
+    numeric = [pd.api.types.is_numeric_dtype(frame[c]) or c in percent for c in columns]
+    for row in frame.itertuples(index=False):
+        line = []
+        for column, value in zip(columns, row, strict=True):
+            line.append(_cell(value, column in percent, max_width))
+        cells.append(line)
+    widths = [max(len(row[i]) for row in cells) for i in range(len(columns))]
+    lines = []
+    for row in cells:
+        padded = [
+            value.rjust(width) if right else value.ljust(width)
+            for value, width, right in zip(row, widths, numeric, strict=True)
+        ]
+        lines.append("  " + "  ".join(padded).rstrip())
+    lines.insert(1, "  " + "  ".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
+def _cell(value: object, is_percent: bool, max_width: int) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "-"
+    if is_percent:
+        return f"{float(value):.0f}%"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    text = " ".join(str(value).split()) or "-"
+    return text if len(text) <= max_width else text[: max_width - 1] + "…"
+
+
+def plot(report: Report, path: str | Path) -> Path:
+    """Write a horizontal bar chart of percent correct per question as a PNG; return its path."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    table = report.per_question[report.per_question["learners"] > 0]
+    labels = [
+        f"{bank}: {qid}" for bank, qid in zip(table["bank"], table["question_id"], strict=True)
+    ]
+    height = max(3.0, 0.45 * len(labels) + 1.6)
+    # A Figure with its own Agg canvas leaves pyplot's backend (a notebook's inline one) alone.
+    figure = Figure(figsize=(9, height), layout="constrained")
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    if labels:
+        rows = list(range(len(labels)))[::-1]
+        bar = 0.4
+        bars = [
+            axes.barh(
+                [r + bar / 2 for r in rows],
+                table["percent_correct"],
+                height=bar,
+                color=_BLUE,
+                label="at the first attempt",
+            ),
+            axes.barh(
+                [r - bar / 2 for r in rows],
+                table["percent_eventually"],
+                height=bar,
+                color=_ORANGE,
+                hatch="//",
+                edgecolor="black",
+                linewidth=0.5,
+                label="eventually",
+            ),
+        ]
+        for container in bars:
+            # Printed values: the chart can be read without telling the colours apart.
+            axes.bar_label(container, fmt="%.0f%%", padding=3, fontsize=8)
+        axes.set_yticks(rows, labels)
+        figure.legend(loc="outside lower center", ncols=2, title="Correct")
+    else:
+        axes.set_yticks([])
+        axes.text(50, 0.5, "No answers in the exports", ha="center", va="center")
+    axes.set_xlim(0, 112)  # room for a "100%" label
+    axes.set_xticks(range(0, 101, 20))
+    axes.set_xlabel("Learners who answered correctly (%)")
+    axes.set_ylabel("Question (bank: id)")
+    axes.set_title(f"Percent correct per question ({report.learners} learner(s))")
+    axes.grid(axis="x", linestyle=":", alpha=0.6)
+    target = Path(path)
+    figure.savefig(target, format="png", dpi=100, metadata={"Software": None})
+    return target
