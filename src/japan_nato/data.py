@@ -41,7 +41,7 @@ class Sentence:
     end: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Evidence:
     """The text that supports a fact: an article sentence or a primary-source excerpt."""
 
@@ -70,7 +70,8 @@ class Evidence:
             f'<div class="jn-evidence"><p><strong>{html.escape(self.fact_id)}</strong>: '
             f"{html.escape(self.statement)}</p>"
             f"<blockquote>{before}<mark>{quote}</mark>{after}</blockquote>"
-            f'<p>Source: <a href="{url}" target="_blank" rel="noopener">'
+            f'<p>Source: <a href="{url}" target="_blank" rel="noopener" '
+            'style="text-decoration: underline">'
             f"{html.escape(self.source_name)}</a></p></div>"
         )
 
@@ -80,7 +81,10 @@ class Evidence:
     def __str__(self) -> str:
         marked = f"{self.text[: self.start]}[{self.quote}]{self.text[self.end :]}"
         source = f"Source: {self.source_name} <{self.source_url}>"
-        return f"{self.fact_id}: {self.statement}\n  “{marked}”\n  {source}"
+        return f"{self.fact_id}: {self.statement}\n  > {marked}\n  {source}"
+
+    def __repr__(self) -> str:
+        return str(self)
 
 
 def _dir_stamp(directory: Path) -> tuple[tuple[str, int], ...]:

@@ -240,7 +240,6 @@ class QuestionCard(w.VBox):
         check_button = w.Button(
             description="Check",
             tooltip=f"Check your answer to question {number}",
-            icon="check",
             button_style="primary",
         )
         hint_button = w.Button(

@@ -1,0 +1,142 @@
+"""A review quiz from the banks of notebooks 01-05: missed questions first, then a seeded sample."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+from japan_nato.quiz import Bank, ProgressStoreLike, Question, Quiz, Result, bank_names, load_bank
+
+REVIEW_NAME = "review"
+REVIEW_TITLE = "Review: questions from the whole course"
+# 06 shows its own bank next to the review; 00's bank is ungraded practice on how quizzes work.
+OWN_BANK = "06_review"
+EXCLUDED_BANKS = frozenset({"00_start_here", OWN_BANK})
+
+
+def _default_store() -> ProgressStoreLike:
+    """Return the learner's progress store (sqlite3 is imported only here)."""
+    from japan_nato.progress_db import get_store
+
+    return get_store()
+
+
+def missed_questions(store: Any) -> list[tuple[str, str]]:
+    """Return (bank, question_id) answered wrongly and never right, in first-miss order."""
+    attempts = store.attempts()
+    if len(attempts) == 0:
+        return []
+    order: dict[tuple[str, str], bool] = {}
+    for bank, question_id, correct in attempts[["bank", "question_id", "correct"]].itertuples(
+        index=False
+    ):
+        key = (str(bank), str(question_id))
+        order[key] = order.get(key, False) or bool(correct)
+    return [key for key, ever_right in order.items() if not ever_right]
+
+
+class ReviewQuiz(Quiz):
+    """A Quiz whose questions come from several banks; each answer is recorded under its bank."""
+
+    def __init__(
+        self,
+        questions: list[tuple[str, Question]],
+        *,
+        missed: list[str],
+        objectives: dict[str, str],
+        seed: int,
+        store: ProgressStoreLike | None = None,
+        data_dir: str | Path | None = None,
+    ) -> None:
+        """Wrap (bank, question) pairs in a synthetic bank named 'review'."""
+        again = f" ({len(missed)} missed before, asked again first)" if missed else ""
+        bank = Bank(
+            name=REVIEW_NAME,
+            title=REVIEW_TITLE + again,
+            notebook=f"{OWN_BANK}.ipynb",
+            objectives=objectives,
+            questions=tuple(question for _, question in questions),
+        )
+        super().__init__(bank, store, data_dir)
+        self.home: dict[str, str] = {question.id: name for name, question in questions}
+        self.missed: list[str] = list(missed)
+        self.seed = seed
+
+    def bank_of(self, question_id: str) -> str:
+        """Return the name of the bank a question belongs to."""
+        self.question(question_id)  # raises a helpful error for an unknown id
+        return self.home[question_id]
+
+    def answer(self, question_id: str, answer: Any) -> Result:
+        """Check an answer and record it under the question's own bank."""
+        question = self.question(question_id)
+        result = question.check(answer)
+        if result.valid:
+            self.store.record(
+                self.home[question_id],
+                question_id,
+                question.answer_text(answer),
+                result.correct,
+                objective=question.objective,
+                chosen_wrong=result.chosen_wrong,
+            )
+        return result
+
+    def done(self) -> set[str]:
+        """Return the ids of the questions answered correctly, looked up in each own bank."""
+        done: set[str] = set()
+        for name in sorted(set(self.home.values())):
+            ids = {qid for qid, home in self.home.items() if home == name}
+            done |= set(self.store.correct_ids(name)) & ids
+        return done
+
+    def text(self) -> str:
+        """Return the review as deterministic plain text, saying which questions are repeats."""
+        body = super().text().splitlines()
+        banks = sorted(set(self.home.values()))
+        if self.missed:
+            again = f"Asked again because you missed them before: {', '.join(self.missed)}"
+        else:
+            again = "No missed questions recorded yet: all are a sample from the course."
+        intro = [f"From {len(banks)} banks: {', '.join(banks)}", again]
+        body[1:1] = intro
+        body[-1] = (
+            'To answer from code: q = review_quiz(), then q.answer("question-id", "B"); '
+            "each answer is saved under the question's own bank."
+        )
+        return "\n".join(body)
+
+
+def review_quiz(
+    size: int = 8,
+    seed: int = 2022,
+    store: ProgressStoreLike | None = None,
+    data_dir: str | Path | None = None,
+) -> ReviewQuiz:
+    """Return a review quiz of the teaching banks: missed questions first, then a seeded sample."""
+    if size < 1:
+        raise ValueError(f"size must be at least 1, got {size}")
+    store = _default_store() if store is None else store
+    pool: list[tuple[str, Question]] = []
+    objectives: dict[str, str] = {}
+    for name in bank_names(data_dir):
+        if name in EXCLUDED_BANKS:
+            continue
+        bank = load_bank(name, data_dir)
+        pool += [(name, question) for question in bank.questions]
+        for key, text in bank.objectives.items():
+            objectives.setdefault(key, text)
+    by_key = {(name, question.id): (name, question) for name, question in pool}
+    first = [by_key[key] for key in missed_questions(store) if key in by_key][:size]
+    chosen = {question.id for _, question in first}
+    rest = [item for item in pool if item[1].id not in chosen]
+    sample = random.Random(seed).sample(rest, min(size - len(first), len(rest)))
+    return ReviewQuiz(
+        first + sample,
+        missed=[question.id for _, question in first],
+        objectives=objectives,
+        seed=seed,
+        store=store,
+        data_dir=data_dir,
+    )
