@@ -12,6 +12,7 @@ import argparse
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import nbformat
@@ -63,8 +64,10 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["JAPAN_NATO_PROGRESS"] = os.path.join(tmp, "progress.sqlite")
         os.environ["JAPAN_NATO_LEARNER"] = "test-learner"
         for path in paths:
-            print(f"running {path.name} ...", flush=True)
-            for problem in run(path.resolve()):
+            start = time.perf_counter()
+            problems = run(path.resolve())
+            print(f"{path.name}: executed in {time.perf_counter() - start:.1f} s", flush=True)
+            for problem in problems:
                 failed = True
                 print(f"  {path.name}: {problem}")
     return 1 if failed else 0

@@ -87,7 +87,7 @@ def test_every_bank_shown_exists_and_validates(path):
 def test_bank_has_6_to_10_questions_of_at_least_three_types(name):
     bank = load_bank(name)
     assert 6 <= len(bank.questions) <= 10
-    assert len({q.type for q in bank.questions}) >= 3
+    assert len({q.type_name for q in bank.questions}) >= 3
 
 
 @pytest.mark.parametrize("name", bank_names())
@@ -100,7 +100,7 @@ def test_every_objective_is_assessed_by_at_least_two_questions(name):
 def test_the_course_has_at_least_45_questions_using_every_type():
     questions = [q for name in bank_names() for q in load_bank(name).questions]
     assert len(questions) >= 45
-    assert {q.type for q in questions} == {
+    assert {q.type_name for q in questions} == {
         "single_choice",
         "multiple_select",
         "true_false",
@@ -161,3 +161,21 @@ def test_committed_answer_key_is_current():
 
     committed = (REPO / "instructors" / "answer-key.md").read_text(encoding="utf-8")
     assert committed == answer_key(), "Run `make answer-key`."
+
+
+def test_instructor_misconceptions_name_real_questions():
+    text = (REPO / "instructors" / "misconceptions.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`([a-z]+(?:-[a-z0-9]+)+)`", text))
+    known = {q.id for name in bank_names() for q in load_bank(name).questions}
+    assert named, "no question ids found"
+    assert named - known == set()
+
+
+def test_readme_documents_every_cli_command():
+    from japan_nato.cli import build_parser
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    parser = build_parser()
+    commands = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
+    for command in commands.choices:
+        assert f"japan-nato {command}" in readme, command
