@@ -93,10 +93,15 @@ def test_context_corrects_the_dateline_and_the_both_have_an_ipcp_sentence():
     assert "Both NATO and Japan have" in corrected_quotes
 
 
+def test_the_verified_facts_sheet_copy_is_current():
+    shared = SHARED / "FACTS.md"
+    if not shared.exists():
+        pytest.skip("the project's shared folder is not beside this checkout")
+    assert (data_dir() / "verified-facts.md").read_bytes() == shared.read_bytes()
+
+
 def test_context_excerpts_are_found_in_the_verified_facts_sheet():
-    sheet = SHARED / "FACTS.md"
-    if not sheet.exists():
-        pytest.skip("the shared verified-facts sheet is not beside this checkout")
+    sheet = data_dir() / "verified-facts.md"
     rows = {}
     for line in sheet.read_text(encoding="utf-8").splitlines():
         match = re.match(r"\| ([A-H]\d{1,2}) \|", line)
