@@ -1209,13 +1209,17 @@ class Quiz:
             f"No question {question_id!r} in quiz {self.name!r}. Valid ids: {valid}"
         )
 
+    def bank_of(self, question_id: str) -> str:
+        """Return the name of the bank an answer to this question is recorded under."""
+        return self.name
+
     def answer(self, question_id: str, answer: Any) -> Result:
         """Check an answer and record it (answers that are not well formed are not recorded)."""
         question = self.question(question_id)
         result = question.check(answer)
         if result.valid:
             self.store.record(
-                self.name,
+                self.bank_of(question_id),
                 question_id,
                 question.answer_text(answer),
                 result.correct,

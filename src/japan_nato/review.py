@@ -6,7 +6,7 @@ import random
 from pathlib import Path
 from typing import Any
 
-from japan_nato.quiz import Bank, ProgressStoreLike, Question, Quiz, Result, bank_names, load_bank
+from japan_nato.quiz import Bank, ProgressStoreLike, Question, Quiz, bank_names, load_bank
 
 REVIEW_NAME = "review"
 REVIEW_TITLE = "Review: questions from the whole course"
@@ -67,21 +67,6 @@ class ReviewQuiz(Quiz):
         """Return the name of the bank a question belongs to."""
         self.question(question_id)  # raises a helpful error for an unknown id
         return self.home[question_id]
-
-    def answer(self, question_id: str, answer: Any) -> Result:
-        """Check an answer and record it under the question's own bank."""
-        question = self.question(question_id)
-        result = question.check(answer)
-        if result.valid:
-            self.store.record(
-                self.home[question_id],
-                question_id,
-                question.answer_text(answer),
-                result.correct,
-                objective=question.objective,
-                chosen_wrong=result.chosen_wrong,
-            )
-        return result
 
     def done(self) -> set[str]:
         """Return the ids of the questions answered correctly, looked up in each own bank."""
