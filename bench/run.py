@@ -200,7 +200,7 @@ def child_env(**extra: str) -> dict[str, str]:
     would be recompiled at every start while pip-installed packages use the .pyc files pip
     wrote. A learner's machine caches bytecode, so the benchmark does too, into bench/.cache
     (PYTHONPYCACHEPREFIX), writing nothing into the repository or the venv. OPENBLAS_* is
-    left as it is (see /work/.library/env/README.md).
+    left as it is (the machine notes warn that older OpenBLAS builds need it).
     """
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)

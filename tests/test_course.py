@@ -25,7 +25,7 @@ EXPECTED = [
     "05_values_and_challenges",
     "06_review",
 ]
-MACHINE_PATHS = re.compile(r"(/work/|/root/|/home/\w+/|/tmp/|[A-Z]:\\\\Users)")
+MACHINE_PATHS = re.compile(r"/(?:work|root|tmp)/|/home/\w+/|[A-Z]:\\\\Users")
 
 
 def _cells(path: Path) -> list[dict]:
