@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,6 +35,15 @@ CSS = """<style>
 .jn-feedback.jn-correct { border-left-color: #1a7f37; }
 .jn-feedback.jn-wrong { border-left-color: #b35900; }
 .jn-evidence blockquote { margin: 4px 0 4px 12px; }
+.jn-evidence + .jn-evidence { margin-top: 10px; }
+/* Wrapped text reads as prose, not double-spaced (widgets set line-height to a row height). */
+.jn-quiz .widget-html-content { line-height: 1.5; }
+.jn-quiz .widget-html-content p { margin: 4px 0; }
+/* An empty status, feedback, hint or evidence area takes no room until it has something to say. */
+.jn-quiz .widget-html:has(> .widget-html-content:empty) { display: none; }
+/* Dropdowns as wide as their longest option (up to the card), so a chosen item is not cut off. */
+.jn-quiz-card .widget-dropdown { width: auto; max-width: 100%; align-self: flex-start; }
+.jn-quiz-card .widget-dropdown > select { flex: 0 1 auto; max-width: 100%; }
 </style>"""
 
 
@@ -74,7 +84,9 @@ def _multiple_select(question: MultipleSelect) -> Controls:
         )
         for i, o in enumerate(question.options)
     ]
-    note = w.HTML(value="<em>Choose all that apply.</em>")
+    # The note repeats nothing the prompt already says.
+    said = "all that apply" in question.prompt.casefold()
+    note = w.HTML(value="" if said else "<em>Choose all that apply.</em>")
 
     def read() -> Any:
         return [o.text for box, o in zip(boxes, question.options, strict=True) if box.value]
@@ -117,7 +129,7 @@ def _ordering(question: Ordering) -> Controls:
     dropdowns = [
         w.Dropdown(
             options=_dropdown_options(shown),
-            value=None,
+            index=0,  # "— choose —" shows (value=None here would leave the box blank)
             description=f"Position {position}",
             style=LABEL_STYLE,
         )
@@ -141,7 +153,7 @@ def _matching(question: Matching) -> Controls:
     for number, term in enumerate(question.terms, start=1):
         dropdown = w.Dropdown(
             options=_dropdown_options(shown),
-            value=None,
+            index=0,
             description=f"Definition for {number}",
             tooltip=term,
             style=LABEL_STYLE,
@@ -186,6 +198,28 @@ CONTROL_BUILDERS: dict[str, Callable[[Any], Controls]] = {
     Matching.type_name: _matching,
     ShortAnswer.type_name: _short_answer,
 }
+
+
+# How to answer with the card's own controls. Question.answer_help() describes the answer
+# q.answer() takes in code (letters, lists, dicts), which would puzzle someone using the buttons.
+WIDGET_HELP: dict[str, str] = {
+    SingleChoice.type_name: "Pick one of the options above, then press Check.",
+    TrueFalse.type_name: "Pick True or False, then press Check.",
+    MultipleSelect.type_name: "Tick one or more boxes, then press Check.",
+    Ordering.type_name: "Give every position an item, using each item once, then press Check.",
+    Matching.type_name: "Give every term a definition, using each definition once, "
+    "then press Check.",
+}
+
+
+def widget_result(question: Question, result: Result) -> Result:
+    """Return the result with an invalid answer's help worded for the card's controls."""
+    help_text = WIDGET_HELP.get(question.type_name)
+    code_help = question.answer_help()
+    if result.valid or help_text is None or not result.message.endswith(code_help):
+        return result
+    reason = result.message[: -len(code_help)].rstrip()
+    return dataclasses.replace(result, message=f"{reason} {help_text}".strip())
 
 
 def feedback_html(result: Result) -> str:
@@ -244,7 +278,9 @@ class QuestionCard(w.VBox):
         )
         hint_button = w.Button(
             description="Hint",
-            tooltip=f"Show a hint for question {number}",
+            tooltip=f"Show a hint for question {number}"
+            if question.hint
+            else f"Question {number} has no hint; Show evidence gives its sources",
             disabled=not question.hint,
         )
         evidence_button = w.Button(
@@ -309,7 +345,7 @@ class QuestionCard(w.VBox):
             result = self.question.check(answer)
             note = f"<p>Your answer was not saved: {html.escape(str(err))}</p>"
         self.last_result = result
-        self.feedback.value = feedback_html(result) + note
+        self.feedback.value = feedback_html(widget_result(self.question, result)) + note
         if result.correct:
             self.status.value = "<p>✓ Answered correctly</p>"
         if self._on_result is not None:
