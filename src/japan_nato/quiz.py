@@ -453,7 +453,8 @@ class MultipleSelect(Question):
 
     def display_lines(self) -> list[str]:
         """Return the lettered options."""
-        return _choice_lines(self.options) + ["(Choose all that apply.)"]
+        note = [] if "all that apply" in self.prompt.lower() else ["(Choose all that apply.)"]
+        return _choice_lines(self.options) + note
 
     def correct_answer(self) -> str:
         """Return the right options with their letters."""
@@ -1244,6 +1245,8 @@ class Quiz:
         lines = [
             f"Quiz: {self.title} ({self.name}), {total} questions",
             f"Score: {correct} of {total} correct",
+            f'To answer from code: q = japan_nato.quiz("{self.name}"), then '
+            'q.answer("question-id", "B"); q.question("question-id").hint gives a hint.',
             "",
         ]
         for number, question in enumerate(self.bank.questions, start=1):
@@ -1255,11 +1258,7 @@ class Quiz:
                 f'   How to answer: q.answer("{question.id}", ...). {question.answer_help()}'
             )
             lines.append("")
-        lines.append(
-            f'To answer from code: q = japan_nato.quiz("{self.name}"), then '
-            'q.answer("question-id", "B"); q.question("question-id").hint gives a hint.'
-        )
-        return "\n".join(lines)
+        return "\n".join(lines).rstrip("\n")
 
     def __repr__(self) -> str:
         return self.text()

@@ -84,12 +84,12 @@ class ReviewQuiz(Quiz):
             again = f"Asked again because you missed them before: {', '.join(self.missed)}"
         else:
             again = "No missed questions recorded yet: all are a sample from the course."
-        intro = [f"From {len(banks)} banks: {', '.join(banks)}", again]
-        body[1:1] = intro
-        body[-1] = (
+        how = (
             'To answer from code: q = review_quiz(), then q.answer("question-id", "B"); '
             "each answer is saved under the question's own bank."
         )
+        body = [how if line.startswith("To answer from code:") else line for line in body]
+        body[1:1] = [f"From {len(banks)} banks: {', '.join(banks)}", again]
         return "\n".join(body)
 
 
