@@ -247,3 +247,10 @@ def test_frictionless_validates_the_data_package():
     report = frictionless.validate(str(data_dir() / "datapackage.json"))
     errors = [err.message for task in report.tasks for err in task.errors]
     assert report.valid, errors[:10]
+
+
+def test_errors_show_in_a_notebook_as_their_message_not_a_traceback(data_copy):
+    (data_copy / "timeline.csv").unlink()
+    with pytest.raises(DataError) as caught:
+        data.load_timeline(data_copy)
+    assert caught.value._render_traceback_() == ["DataError: timeline.csv: -: file not found"]

@@ -22,6 +22,12 @@ class Problem:
 class JapanNatoError(Exception):
     """Base class of the package's own errors."""
 
+    def _render_traceback_(self) -> list[str]:
+        # IPython shows these lines instead of a traceback: the message is the whole story,
+        # and a learner should not have to dig it out of the package's internals.
+        lines = str(self).splitlines() or [""]
+        return [f"{type(self).__name__}: {lines[0]}", *lines[1:]]
+
 
 class DataError(JapanNatoError, ValueError):
     """Course data that breaks its schema; lists every problem found."""
