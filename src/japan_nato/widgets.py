@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import anywidget
 import ipywidgets as w
 
 from japan_nato.errors import JapanNatoError
@@ -371,6 +372,12 @@ class QuestionCard(w.VBox):
             self.evidence_button.description = "Hide evidence"
 
 
+class ShortcutGuard(anywidget.AnyWidget):
+    """A hidden widget that keeps JupyterLab's notebook shortcuts off the quiz controls."""
+
+    _esm = Path(__file__).with_name("shortcut_guard.js")
+
+
 class QuizWidget(w.VBox):
     """A whole quiz as widgets, with a live score line."""
 
@@ -387,7 +394,10 @@ class QuizWidget(w.VBox):
                 on_result=self._update_score,
             )
         title = w.HTML(value=f"<h3>{html.escape(quiz.title)}</h3>")
-        super().__init__(children=[w.HTML(value=CSS), title, score_line, *cards.values()])
+        children = [w.HTML(value=CSS), title, score_line, *cards.values()]
+        # Without it, typing "d d" while a radio button has the focus deletes a notebook cell.
+        children.append(ShortcutGuard(layout=w.Layout(display="none")))
+        super().__init__(children=children)
         self.add_class("jn-quiz")
         self.quiz = quiz
         self.cards = cards
