@@ -75,6 +75,7 @@ class Result:
     right: int | None = None
     total: int | None = None
     chosen_wrong: tuple[str, ...] = ()
+    reason: str = ""  # an invalid answer: what was wrong with it, without the how-to-answer help
 
     def __str__(self) -> str:
         return self.message
@@ -218,6 +219,7 @@ class Question:
             message=f"{reason} {self.answer_help()}",
             fact_ids=self.fact_ids,
             valid=False,
+            reason=reason,
         )
 
     def _result(

@@ -216,11 +216,9 @@ WIDGET_HELP: dict[str, str] = {
 def widget_result(question: Question, result: Result) -> Result:
     """Return the result with an invalid answer's help worded for the card's controls."""
     help_text = WIDGET_HELP.get(question.type_name)
-    code_help = question.answer_help()
-    if result.valid or help_text is None or not result.message.endswith(code_help):
+    if result.valid or help_text is None or not result.reason:
         return result
-    reason = result.message[: -len(code_help)].rstrip()
-    return dataclasses.replace(result, message=f"{reason} {help_text}".strip())
+    return dataclasses.replace(result, message=f"{result.reason} {help_text}")
 
 
 def feedback_html(result: Result) -> str:
