@@ -48,15 +48,6 @@ CACHE = BENCH / ".cache"
 NOTEBOOKS = REPO / "notebooks"
 LAB_HELPERS = REPO / "tests" / "browser" / "lab.py"
 CHROMIUM = Path("/usr/bin/chromium")
-EXPECTED_NOTEBOOKS = (
-    "00_start_here",
-    "01_reading_the_source",
-    "02_madrid_summit_2022",
-    "03_the_ipcp",
-    "04_nato_partnerships",
-    "05_values_and_challenges",
-    "06_review",
-)
 # `import japan_nato` must not pull these in (docs/architecture.md).
 FORBIDDEN_MODULES = ("ipywidgets", "IPython", "matplotlib", "sqlite3")
 # Reported when present after `import japan_nato`, to explain its start-up time.
@@ -494,7 +485,6 @@ def bench_notebooks(settings: Settings, result: Measurement) -> None:
     import nbformat
     from nbclient.exceptions import CellExecutionError
 
-    missing = [name for name in EXPECTED_NOTEBOOKS if not (NOTEBOOKS / f"{name}.ipynb").exists()]
     notebooks = {path.stem: nbformat.read(path, as_version=4) for path in paths}
     floor = nbformat.v4.new_notebook()
     floor.cells.append(nbformat.v4.new_code_cell(FLOOR_CELL))
@@ -641,13 +631,12 @@ def bench_notebooks(settings: Settings, result: Measurement) -> None:
     floor_totals = [sum(floors[: len(ok)]) for floors in floor_samples]
     floor_each = median([value for floors in floor_samples for value in floors])
     ratio = median(totals) / median(floor_totals) if ok else float("nan")
-    note = f"; missing: {', '.join(missing)}" if missing else ""
     if ok:
         result.rows.append(
             Row(
                 f"{len(ok)} notebooks / {len(ok)} floor kernels "
                 f"(median of {settings.notebook_runs})",
-                f"{ratio:.2f} ({median(totals):.1f} s vs {median(floor_totals):.1f} s){note}"
+                f"{ratio:.2f} ({median(totals):.1f} s vs {median(floor_totals):.1f} s)"
                 + (f"; {len(errors)} failed, left out" if errors else ""),
                 "≤ 1.5",
                 None if errors else ratio <= 1.5,  # no verdict on a partial course
@@ -768,7 +757,6 @@ def bench_notebooks(settings: Settings, result: Measurement) -> None:
         "runs": settings.notebook_runs,
         "warm_up_round": settings.notebook_warmup,
         "notebooks": names,
-        "missing_notebooks": missing,
         "samples_s": nb_samples,
         "medians_s": per_notebook,
         "kernel_cpu_s": kernel_cpu,
