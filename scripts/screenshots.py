@@ -1,8 +1,8 @@
 """Regenerate docs/img/quiz-before.png and docs/img/quiz-after.png from a real JupyterLab.
 
-Usage: python scripts/screenshots.py [--out docs/img]
+Usage (from the repository root): python -m scripts.screenshots [--out docs/img]
 
-It starts the same hermetic JupyterLab as the browser tests (tests/browser/lab.py), shows the
+It starts the same hermetic JupyterLab as the browser tests (tests/support/lab.py), shows the
 quiz of notebook 01 in headless Chromium, and photographs one question card before answering and
 after a wrong answer (feedback and evidence open). Needs Debian's Chromium at /usr/bin/chromium.
 """
@@ -15,10 +15,9 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests" / "browser"))
+from tests.support import lab
 
-import lab  # noqa: E402  (tests/browser/lab.py, shared with the browser tests)
+REPO = lab.REPO
 
 BANK = "01_reading_the_source"
 QUESTION = "src-meeting-date"
@@ -89,8 +88,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     started = time.monotonic()
     for path in shoot(args.out):
-        print(f"wrote {path.relative_to(REPO) if path.is_relative_to(REPO) else path} "
-              f"({path.stat().st_size // 1024} KB)")
+        print(
+            f"wrote {path.relative_to(REPO) if path.is_relative_to(REPO) else path} "
+            f"({path.stat().st_size // 1024} KB)"
+        )
     print(f"took {time.monotonic() - started:.1f} s")
     return 0
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,10 +9,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+from tests.support import lab
 
-import lab  # noqa: E402  (needs the path above)
+HERE = Path(__file__).resolve().parent
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Dialog, Page

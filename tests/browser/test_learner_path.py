@@ -5,9 +5,10 @@ from __future__ import annotations
 import csv
 import re
 
-import lab
 import pytest
 from playwright.sync_api import Page, expect
+
+from tests.support import lab
 
 pytestmark = pytest.mark.browser
 

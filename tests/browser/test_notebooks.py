@@ -7,9 +7,10 @@ import json
 import re
 from pathlib import Path
 
-import lab
 import pytest
 from playwright.sync_api import Page, expect
+
+from tests.support import lab
 
 pytestmark = pytest.mark.browser
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import lab
 import pytest
 from playwright.sync_api import Locator, Page, expect
+
+from tests.support import lab
 
 pytestmark = pytest.mark.browser
 

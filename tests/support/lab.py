@@ -1,4 +1,4 @@
-"""JupyterLab + headless Chromium machinery shared by the browser tests and scripts/screenshots.py.
+"""JupyterLab + headless Chromium machinery shared by the browser tests, bench and scripts.
 
 Nothing here imports playwright at module level, so the test directory can be collected (and
 skipped with a clear message) on a machine without it.
@@ -105,8 +105,12 @@ def write_notebook(path: Path, code_cells: Sequence[str], markdown: str | None =
     cells: list[dict[str, Any]] = []
     if markdown is not None:
         cells.append(
-            {"cell_type": "markdown", "id": uuid.uuid4().hex[:8], "metadata": {},
-             "source": markdown}
+            {
+                "cell_type": "markdown",
+                "id": uuid.uuid4().hex[:8],
+                "metadata": {},
+                "source": markdown,
+            }
         )
     for source in code_cells:
         cells.append(
@@ -264,8 +268,13 @@ def start_lab(base: Path, notebooks: Path | None = NOTEBOOKS) -> LabServer:
     progress.parent.mkdir()
 
     env = dict(os.environ)
-    for key in ("JUPYTER_PATH", "JUPYTER_CONFIG_PATH", "JUPYTERLAB_SETTINGS_DIR",
-                "JUPYTERLAB_WORKSPACES_DIR", "JUPYTER_PREFER_ENV_PATH"):
+    for key in (
+        "JUPYTER_PATH",
+        "JUPYTER_CONFIG_PATH",
+        "JUPYTERLAB_SETTINGS_DIR",
+        "JUPYTERLAB_WORKSPACES_DIR",
+        "JUPYTER_PREFER_ENV_PATH",
+    ):
         env.pop(key, None)
     src = str(REPO / "src")
     env.update(
@@ -284,8 +293,14 @@ def start_lab(base: Path, notebooks: Path | None = NOTEBOOKS) -> LabServer:
     port = free_port()
     token = secrets.token_hex(24)
     command = [
-        sys.executable, "-m", "jupyter", "lab",
-        "--allow-root", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+        sys.executable,
+        "-m",
+        "jupyter",
+        "lab",
+        "--allow-root",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
         "--ServerApp.port_retries=0",
         f"--IdentityProvider.token={token}",
         f"--ServerApp.root_dir={root}",
@@ -297,17 +312,27 @@ def start_lab(base: Path, notebooks: Path | None = NOTEBOOKS) -> LabServer:
     started = time.monotonic()
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
-            command, cwd=root, env=env, stdin=subprocess.DEVNULL, stdout=log,
-            stderr=subprocess.STDOUT, start_new_session=True,
+            command,
+            cwd=root,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
-    server = LabServer(base=base, root=root, progress=progress, port=port, token=token,
-                       proc=proc, log_path=log_path)
+    server = LabServer(
+        base=base,
+        root=root,
+        progress=progress,
+        port=port,
+        token=token,
+        proc=proc,
+        log_path=log_path,
+    )
     deadline = started + SERVER_START_S
     while True:
         if proc.poll() is not None:
-            raise RuntimeError(
-                f"jupyter lab exited with {proc.returncode}:\n{server.log_tail()}"
-            )
+            raise RuntimeError(f"jupyter lab exited with {proc.returncode}:\n{server.log_tail()}")
         try:
             status = server.api("GET", "api/status", timeout=2.0)
             if isinstance(status, dict) and "started" in status:

@@ -1,0 +1,91 @@
+"""(g) `Exercise.check()` on a 2,000,000-row Series against `Series.sort_values()` on it."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from bench.common import Measurement, Row, Settings, Skip, median
+
+TITLE = "exercise check on a large Series"
+# A small factor: the check may do a few passes over the data, not sort every label in Python.
+TARGET_FACTOR = 5.0
+SETUP = "import numpy as np"
+
+
+def _solution(rows: int) -> str:
+    """Code of an exercise whose answer is a Series of `rows` values with string labels."""
+    return (
+        f"pd.Series(np.arange({rows}, dtype='int64') % 997, "
+        f"index=pd.Index(['k' + str(i) for i in range({rows})]), name='count')"
+    )
+
+
+def _exercise(rows: int) -> Any:
+    """Build an exercise expecting the large Series (through the package's own classes)."""
+    try:
+        from japan_nato.exercises import Compare, Exercise
+    except ImportError as err:
+        raise Skip(f"japan_nato.exercises has no Exercise/Compare ({err})") from None
+    return Exercise(
+        id="bench-large-series",
+        notebook="bench.ipynb",
+        prompt="A Series with two million rows.",
+        setup=SETUP,
+        solution_code=_solution(rows),
+        hints=(),
+        compare=Compare(check_index=True),
+    )
+
+
+def _timed(call: Any, runs: int) -> tuple[float, Any]:
+    """Return (median seconds over runs, the last result) of call()."""
+    samples, value = [], None
+    for _ in range(runs):
+        started = time.perf_counter()
+        value = call()
+        samples.append(time.perf_counter() - started)
+    return median(samples), value
+
+
+def run(settings: Settings, result: Measurement) -> None:
+    """Time check() of a right answer and of one whose labels all differ, vs sort_values()."""
+    import pandas as pd
+
+    rows = settings.exercise_rows
+    exercise = _exercise(rows)
+    expected = exercise._expected  # built once, outside the timings
+    right = expected.copy()
+    wrong = expected.copy()
+    wrong.index = pd.Index(["x" + str(i) for i in range(rows)])
+    runs = settings.exercise_runs
+    floor, _ = _timed(lambda: expected.sort_values(), runs)
+    right_s, right_said = _timed(lambda: exercise.check(right), runs)
+    wrong_s, wrong_said = _timed(lambda: exercise.check(wrong), runs)
+    if not getattr(right_said, "correct", False) or getattr(wrong_said, "correct", True):
+        raise RuntimeError("the large exercise graded the right or the wrong answer wrongly")
+    worst = max(right_s, wrong_s)
+    factor = worst / floor
+    result.rows.append(
+        Row(
+            f"check() of a {rows:,}-row Series / Series.sort_values() (median of {runs})",
+            f"{factor:.1f}× (right {right_s:.2f} s, all labels wrong {wrong_s:.2f} s, "
+            f"sort_values {floor:.2f} s)",
+            f"≤ {TARGET_FACTOR:g}×",
+            factor <= TARGET_FACTOR,
+            round(factor, 2),
+            "ratio",
+        )
+    )
+    result.data |= {
+        "rows": rows,
+        "runs": runs,
+        "sort_values_s": floor,
+        "check_right_s": right_s,
+        "check_wrong_labels_s": wrong_s,
+        "factor": factor,
+        "target_factor": TARGET_FACTOR,
+        "how": "an Exercise whose solution builds the Series (int64 values, string labels); "
+        "the right answer is a copy, the wrong one has every label changed; each timed with "
+        "perf_counter, median of the runs, against sort_values() on the expected Series",
+    }
