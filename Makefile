@@ -2,11 +2,10 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
-START  := notebooks/00_start_here.ipynb
+STAMP  := $(VENV)/.installed-dev
+LAB_STAMP := $(VENV)/.installed-lab
+EXTRAS := test,browser,lint
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
-# JupyterLab refuses to start as root unless told it is fine.
-ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .DEFAULT_GOAL := help
 .PHONY: help setup lab test test-unit test-notebooks test-browser lint validate bench \
@@ -15,17 +14,24 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
 
-# The install runs again only when pyproject.toml changes (or the venv is missing).
+# Two installs: a learner's (runtime + JupyterLab) and a developer's (every extra). Each runs
+# again only when pyproject.toml changes (or the venv is missing).
+$(LAB_STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $(LAB_STAMP)
+
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
-	@touch $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[$(EXTRAS)]"
+	@touch $(STAMP) $(LAB_STAMP)
 
-setup: $(STAMP)  ## create or update .venv (editable install with the test extra)
+setup: $(STAMP)  ## create or update .venv for development (editable, every extra)
 
-lab: $(STAMP)  ## set up, then open the course in JupyterLab
-	$(BIN)/jupyter lab $(ROOT_FLAG) $(START)
+lab: $(LAB_STAMP)  ## set up what a learner needs, then open the course in JupyterLab
+	$(BIN)/python -m scripts.lab $(LAB_ARGS)
 
 test: $(STAMP)  ## set up, then run every test: unit, nbval (strict) and browser
 	JAPAN_NATO_GUARD_REPO=1 $(BIN)/python -m pytest tests notebooks $(NBVAL)
@@ -39,26 +45,30 @@ test-notebooks: $(STAMP)  ## strict nbval over notebooks/
 test-browser: $(STAMP)  ## end-to-end tests in JupyterLab + headless Chromium
 	$(BIN)/python -m pytest tests/browser -m browser
 
-lint: $(STAMP)  ## ruff over the package, tests and scripts
-	$(BIN)/ruff check src tests scripts bench
+lint: $(STAMP)  ## ruff check, ruff format --check and mypy (config in pyproject.toml)
+	@status=0; \
+	$(BIN)/ruff check . || status=1; \
+	$(BIN)/ruff format --check . || status=1; \
+	$(BIN)/mypy || status=1; \
+	exit $$status
 
 validate: $(STAMP)  ## check all data, banks and exercises
 	$(BIN)/python -m japan_nato validate
 
 bench: $(STAMP)  ## measure start-up, notebooks, checks, progress store, size, browser
-	$(BIN)/python bench/run.py
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 screenshots: $(STAMP)  ## regenerate docs/img/ quiz screenshots in headless Chromium
-	$(BIN)/python scripts/screenshots.py
+	$(BIN)/python -m scripts.screenshots
 
 answer-key: $(STAMP)  ## regenerate instructors/answer-key.md
 	$(BIN)/python -m japan_nato answer-key -o instructors/answer-key.md
 
 nav: $(STAMP)  ## regenerate previous/next links in the notebooks
-	$(BIN)/python scripts/navigation.py
+	$(BIN)/python -m scripts.navigation
 
 notebooks: $(STAMP)  ## restart-and-run-all every notebook and store clean outputs
-	$(BIN)/python scripts/run_notebooks.py
+	$(BIN)/python -m scripts.run_notebooks
 
 clean:  ## remove the venv and caches
-	rm -rf $(VENV) .pytest_cache .ruff_cache build dist
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache build dist

@@ -38,6 +38,7 @@ def test_wheel_ships_the_data_and_finds_it(tmp_path: Path):
     assert "japan_nato/data/article.txt" in names
     assert "japan_nato/data/datapackage.json" in names
     assert "japan_nato/shortcut_guard.js" in names
+    assert "japan_nato/py.typed" in names  # type checkers read the package's annotations
     script = (
         "import japan_nato, japan_nato.paths as p, japan_nato.data as d;"
         "print(japan_nato.__file__); print(p.data_dir()); print(len(d.load_facts()))"

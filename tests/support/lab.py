@@ -50,8 +50,8 @@ SKIP_MESSAGE_CHROMIUM = (
     "(or run .ci/run) to enable the browser tests"
 )
 SKIP_MESSAGE_PLAYWRIGHT = (
-    "Python package `playwright` not installed: install the test extras "
-    "(`pip install -e .[test]`, or run .ci/run) to enable the browser tests; "
+    "Python package `playwright` not installed: install the browser extra "
+    "(`pip install -e .[browser]`, or `make test`) to enable the browser tests; "
     "never run `playwright install`, the tests use Debian's Chromium"
 )
 # Every process we start (server, kernels, browser) carries this variable; teardown looks for
