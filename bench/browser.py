@@ -9,6 +9,7 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from bench.common import CHROMIUM, Measurement, Row, Settings, Skip, child_env, log, median
 from tests.support import lab
@@ -78,9 +79,9 @@ def run(settings: Settings, result: Measurement) -> None:
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     base = Path(tempfile.mkdtemp(prefix="jn-bench-lab-"))
     server = None
-    samples: list[dict[str, float]] = []
+    samples: list[dict[str, Any]] = []
     python_side: list[float] = []
-    first: dict[str, float] = {}
+    first: dict[str, Any] = {}
     try:
         server = lab.start_lab(base, notebooks=None)
         os.environ.clear()
@@ -153,7 +154,7 @@ def run(settings: Settings, result: Measurement) -> None:
         "painted_ms": painted,
         "dom_ms": dom,
         "first_click": first,
-        "python_side_ms": [value * 1000 for value in python_side],
+        "python_side_ms": [seconds * 1000 for seconds in python_side],
         "median_painted_ms": value,
         "median_dom_ms": median(dom),
         "target_ms": 300,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 import timeit
 from typing import Any
@@ -38,7 +39,7 @@ def run(settings: Settings, result: Measurement) -> None:
                 outcome = question.check(answer)
                 if not outcome.valid or outcome.correct is not expected:
                     wrongly_graded.append(f"{question.id} ({kind} answer {answer!r})")
-                timer = timeit.Timer(lambda q=question, a=answer: q.check(a))
+                timer = timeit.Timer(functools.partial(question.check, answer))
                 loops = timer.repeat(repeat=settings.check_repeat, number=settings.check_number)
                 per_call = [loop / settings.check_number for loop in loops]
                 timings.append(

@@ -60,7 +60,9 @@ def _cell_kind(source: str) -> str:
     return "other cells"
 
 
-def _slowest_cells(runs: list[list[tuple[int, str, float]]], count: int = 3) -> list[dict]:
+def _slowest_cells(
+    runs: list[list[tuple[int, str, float]]], count: int = 3
+) -> list[dict[str, Any]]:
     """The count slowest cells by their median time over runs."""
     by_cell: dict[tuple[int, str], list[float]] = {}
     for cells in runs:

@@ -160,7 +160,7 @@ def _distributions(venv: Path) -> dict[str, int]:
 def run(settings: Settings, result: Measurement) -> None:
     """Site-packages of the project's venv and of a runtime install vs a bare environment."""
     if sys.prefix == sys.base_prefix:
-        raise Skip("not running in a venv (run it as .venv/bin/python bench/run.py)")
+        raise Skip("not running in a venv (run it as .venv/bin/python -m bench)")
     project = Path(sys.prefix)
     # Pin every distribution to the version the project's venv holds, so that the comparison
     # measures what the course adds, not what PyPI released since the venv was made.
@@ -244,7 +244,7 @@ def run(settings: Settings, result: Measurement) -> None:
     top = ", ".join(f"{name} {size / mb:.0f}" for name, size in extras[:5] if size >= mb)
     result.rows.append(
         Row(
-            "project .venv (with the [test] extra) / bare env",
+            "project .venv (with every extra: test, browser, lint) / bare env",
             f"{full_ratio:.2f} ({sizes['project'] / mb:,.0f} MB); largest extras (MB): {top}",
             "— (no target: test tools)",
             None,

@@ -17,7 +17,8 @@ TITLE = "progress store"
 # (d) progress store
 
 
-def _answers(count: int, worker: int) -> Iterator[tuple[str, str, str, bool, str, tuple]]:
+def _answers(count: int, worker: int) -> Iterator[tuple[str, str, str, bool, str, tuple[str, ...]]]:
+    """The answers one writer records: a third wrong, each with its chosen wrong option."""
     for index in range(count):
         correct = index % 3 != 0
         yield (

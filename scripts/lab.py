@@ -16,6 +16,7 @@ import shutil
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 REPO = Path(__file__).resolve().parents[1]
 ROOT = REPO / "notebooks"
@@ -61,7 +62,7 @@ def lab_command(extra: Sequence[str] = (), env: Mapping[str, str] = os.environ) 
     return [*command, *extra]
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None) -> NoReturn:
     """Replace this process by JupyterLab serving the course."""
     extra = list(sys.argv[1:] if argv is None else argv)
     env = lab_env(os.environ)
@@ -69,8 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"Starting JupyterLab in {ROOT.relative_to(REPO)}/ (Ctrl+C twice to stop).", flush=True)
     os.chdir(ROOT)
     os.execve(command[0], command, env)
-    return 0  # not reached
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -155,7 +155,8 @@ def test_binder_package_set_resolves_with_pip_for_the_pinned_python(tmp_path: Pa
         check=False,
     )
     assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
-    resolved = {_name(item["metadata"]["name"]) for item in json.loads(report.read_text())["install"]}
+    installs = json.loads(report.read_text(encoding="utf-8"))["install"]
+    resolved = {_name(item["metadata"]["name"]) for item in installs}
     assert {_name(p) for p in packages} <= resolved
 
 
