@@ -25,6 +25,7 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from bench import browser, check, exercise_check, notebooks, size, startup, store
 from bench.common import BENCH, REPO, STARTED, Measurement, Settings, Skip, log, verdict
@@ -124,8 +125,8 @@ def markdown(path: Path) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Parse the arguments, run the measurements, print the table, write the JSON."""
+def _parser() -> argparse.ArgumentParser:
+    """The command line: --quick, --only, --output, --markdown."""
     parser = argparse.ArgumentParser(
         prog="python -m bench", description=(__doc__ or "").split("\n\n")[0]
     )
@@ -141,24 +142,18 @@ def main(argv: list[str] | None = None) -> int:
         help="print the table of a results file (default bench/results.json) as Markdown "
         "and exit, measuring nothing",
     )
-    args = parser.parse_args(argv)
-    if args.markdown is not None:
-        print(markdown(args.markdown))
-        return 0
-    keys = [k.strip() for k in args.only.split(",") if k.strip()] or list(MEASUREMENTS)
-    unknown = [k for k in keys if k not in MEASUREMENTS]
-    if unknown:
-        parser.error(f"unknown measurement(s) {unknown}; choose from {', '.join(MEASUREMENTS)}")
-    full = not args.quick and keys == list(MEASUREMENTS)
-    output = args.output or (BENCH / ("results.json" if full else "results.local.json"))
-    settings = Settings.make(args.quick)
+    return parser
 
-    machine = describe_machine()
-    log(f"machine: {machine_line(machine)}")
-    started = datetime.now(UTC)
-    results = [run_one(key, settings) for key in MEASUREMENTS if key in keys]
-    machine["load_average_at_end"] = list(os.getloadavg())
-    report = {
+
+def _report(
+    args: argparse.Namespace,
+    settings: Settings,
+    machine: dict[str, Any],
+    started: datetime,
+    results: list[Measurement],
+) -> dict[str, Any]:
+    """The content of results.json."""
+    return {
         "generated": started.isoformat(timespec="seconds"),
         "command": "python -m bench"
         + (" --quick" if args.quick else "")
@@ -179,9 +174,11 @@ def main(argv: list[str] | None = None) -> int:
             for result in results
         },
     }
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
+
+def _print_summary(report: dict[str, Any], results: list[Measurement], output: Path) -> None:
+    """Print the heading, a note if the machine was busy, the table and what was missed."""
+    machine = report["machine"]
     print(
         f"japan_nato benchmark ({report['mode']}, {report['total_seconds']:.0f} s) on "
         f"{machine_line(machine)}"
@@ -209,7 +206,33 @@ def main(argv: list[str] | None = None) -> int:
     )
     with contextlib.suppress(ValueError):
         print(f"results: {output.relative_to(REPO)}")
-    return 1 if crashed else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the arguments, run the measurements, print the table, write the JSON."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.markdown is not None:
+        print(markdown(args.markdown))
+        return 0
+    keys = [k.strip() for k in args.only.split(",") if k.strip()] or list(MEASUREMENTS)
+    unknown = [k for k in keys if k not in MEASUREMENTS]
+    if unknown:
+        parser.error(f"unknown measurement(s) {unknown}; choose from {', '.join(MEASUREMENTS)}")
+    full = not args.quick and keys == list(MEASUREMENTS)
+    output = args.output or (BENCH / ("results.json" if full else "results.local.json"))
+    settings = Settings.make(args.quick)
+
+    machine = describe_machine()
+    log(f"machine: {machine_line(machine)}")
+    started = datetime.now(UTC)
+    results = [run_one(key, settings) for key in MEASUREMENTS if key in keys]
+    machine["load_average_at_end"] = list(os.getloadavg())
+    report = _report(args, settings, machine, started, results)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    _print_summary(report, results, output)
+    return 1 if any(r.status == "error" for r in results) else 0
 
 
 if __name__ == "__main__":
