@@ -88,6 +88,10 @@ def make_lab_server(tmp_path: Path) -> Iterator[tuple[str, str]]:
     )
     try:
         _wait_until_up(server)
+        # With no browser, the URL to copy must open the start notebook, not the Launcher.
+        # (A token given on the command line is printed masked, as `token=...`.)
+        start_url = f"{url}lab/tree/{make_lab.START}?token="
+        assert start_url in log_path.read_text(errors="replace"), server.log_tail()
         yield url, token
     finally:
         for terminal in _api(server, "GET", "api/terminals") or []:
