@@ -12,6 +12,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -100,7 +101,7 @@ def make_lab_server(tmp_path: Path) -> Iterator[tuple[str, str]]:
     assert not leaked, f"processes left running: {leaked}"
 
 
-def _api(server: lab.LabServer, method: str, path: str) -> object:
+def _api(server: lab.LabServer, method: str, path: str) -> Any:
     try:
         return server.api(method, path)
     except (OSError, urllib.error.URLError, ValueError):
