@@ -37,7 +37,7 @@ def test_the_real_banks_figures(capsys) -> None:
 def test_a_long_key_and_a_telling_hint_are_caught() -> None:
     bank = {
         "questions": [
-            _single("q1", ["a", "b", "a much longer right answer"], 2, hint="a much longer right answer"),
+            _single("q1", ["a", "b", "a much longer key"], 2, hint="Is it a much longer key?"),
             {"id": "q2", "type": "true_false", "answer": True},
             {"id": "q3", "type": "true_false", "answer": True},
             _single("q4", ["None of the above", "yes", "no"], 1),

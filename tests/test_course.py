@@ -179,3 +179,57 @@ def test_readme_documents_every_cli_command():
     commands = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
     for command in commands.choices:
         assert f"japan-nato {command}" in readme, command
+
+
+def test_stated_times_agree_with_the_reading_time_estimate():
+    result = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "reading_time.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout
+    assert "about" in result.stdout
+
+
+def _exercise_cells(path: Path) -> list[str]:
+    return [
+        _source(c) for c in _cells(path) if c["cell_type"] == "code" and "exercise(" in _source(c)
+    ]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS[1:], ids=lambda p: p.stem)
+def test_each_exercise_has_its_own_name_and_a_hint_cell_that_runs(path):
+    code = [_source(c) for c in _cells(path) if c["cell_type"] == "code"]
+    names = [re.match(r"(\w+) = exercise\(", s).group(1) for s in _exercise_cells(path)]
+    assert len(names) == len(set(names)), names
+    assert "ex" not in names
+    for name in names:
+        assert f"{name}.check(answer)" in code
+        assert f"{name}.hint()" in code, "the hint cell must be a normal cell, not a comment"
+    assert not any(line.lstrip().startswith("# ex") for s in code for line in s.splitlines())
+
+
+def test_the_start_notebook_does_not_answer_its_own_questions():
+    code = "\n".join(_source(c) for c in _cells(NOTEBOOKS[0]) if c["cell_type"] == "code")
+    calls = re.findall(r"\.answer\(\s*\"([\w-]+)\",\s*\"([^\"]*)\"\)", code)
+    from japan_nato.quiz import load_bank
+
+    bank = {q.id: q for q in load_bank("00_start_here").questions}
+    for qid, answer in calls:
+        assert not bank[qid].check(answer).valid, (qid, answer)
+    text = " ".join(_source(c) for c in _cells(NOTEBOOKS[0]) if c["cell_type"] == "markdown")
+    assert "Nothing here is graded" not in text
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS[1:], ids=lambda p: p.stem)
+def test_no_exercise_result_is_printed_in_the_markdown_after_it(path):
+    cells = _cells(path)
+    for i, cell in enumerate(cells):
+        if cell["cell_type"] == "code" and re.search(r"\.hint\(\)", _source(cell)):
+            after = next((c for c in cells[i + 1 :] if c["cell_type"] == "markdown"), None)
+            if after is None:
+                continue
+            text = _source(after)
+            assert "in your answer" not in text, text
+            if text.startswith("> **What did you find?**"):
+                assert "?" in text
