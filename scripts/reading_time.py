@@ -138,15 +138,19 @@ def main(argv: list[str] | None = None) -> int:
     for path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
         found = estimate(path)
         total += found.total
-        print(f"{path.stem:32} {found.words:6} {found.questions:9} {found.exercises:9}  "
-              f"{found.line().removeprefix('**Time:** ')}")
+        print(
+            f"{path.stem:32} {found.words:6} {found.questions:9} {found.exercises:9}  "
+            f"{found.line().removeprefix('**Time:** ')}"
+        )
         if header_line(path) != found.line():
             stale.append(path.name)
             if args.write:
                 write(path, found.line())
     print(f"{'course':32} {'':6} {'':9} {'':9}  about {total} minutes")
     if args.check and stale:
-        print("Out of date: " + ", ".join(stale) + ". Run `python scripts/reading_time.py --write`.")
+        print(
+            "Out of date: " + ", ".join(stale) + ". Run `python scripts/reading_time.py --write`."
+        )
         return 1
     return 0
 
