@@ -16,6 +16,7 @@ from japan_nato.quiz import bank_names, load_bank
 from .conftest import REPO
 
 NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+BANKS = REPO / "data" / "quizzes"
 EXPECTED = [
     "00_start_here",
     "01_reading_the_source",
@@ -233,3 +234,54 @@ def test_no_exercise_result_is_printed_in_the_markdown_after_it(path):
             assert "in your answer" not in text, text
             if text.startswith("> **What did you find?**"):
                 assert "?" in text
+
+
+def _course_text() -> str:
+    """All learner-facing text: notebook markdown, banks and the instructor kit."""
+    parts = [_source(c) for path in NOTEBOOKS for c in _cells(path) if c["cell_type"] == "markdown"]
+    parts += [p.read_text(encoding="utf-8") for p in sorted(BANKS.glob("*.toml"))]
+    parts.append((REPO / "instructors" / "misconceptions.md").read_text(encoding="utf-8"))
+    return " ".join(" ".join(parts).split())
+
+
+def test_the_december_2026_corrections_hold():
+    from japan_nato import data
+
+    context = data.load_context().set_index("context_id")
+    facts = data.load_facts().set_index("fact_id")
+    glossary = data.load_glossary().set_index("term_id")
+    # A10: one garbled sentence, not two separate commitments; the quote's source is unverified.
+    assert "two separate" not in context.loc["C17", "claim"]
+    assert "unverified" in facts.loc["A15", "note"]
+    # H3, H4, D7, I17, I15, I16: the rows the corrections rest on.
+    assert "restates" in context.loc["C64", "claim"]
+    assert "only European" not in context.loc["C66", "claim"]
+    assert "led by Germany" in context.loc["C20", "claim"]
+    assert {"C84", "C86", "C88", "C89", "C90"} <= set(context.index)
+    # A dateline is true: sources clarify it; it gives where a story was filed from.
+    assert set(context.loc[["C03", "C04", "C05"], "relation"]) == {"clarifies"}
+    assert "filed from" in glossary.loc["G22", "definition"]
+    assert "accredited" in glossary.loc["G23", "definition"]
+    text = _course_text()
+    for wrong in (
+        "They read like a paraphrase in quotation marks",
+        "Two commitments, fused into one",
+        "does not cover it | Not shown",
+        "NATO's exercise Air Defender",
+        "none of that section is reported from the meeting",
+        "“freedom” in the joint texts from 2020 on",
+    ):
+        assert wrong.lower() not in text.lower(), wrong
+    assert "**Omitted**" in text
+
+
+def test_expiring_claims_carry_an_as_of_date():
+    text = _course_text()
+    assert text.count("as of December 2026") + text.count("As of December 2026") >= 3
+    from japan_nato import data
+
+    story = data.load_context()
+    later = story[story.facts_ref.str.startswith("I")]
+    for row in later.itertuples():
+        if row.facts_ref in {"I11", "I12", "I13"}:
+            assert "unverified" in row.claim, row.context_id
