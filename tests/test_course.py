@@ -16,6 +16,7 @@ from japan_nato.quiz import bank_names, load_bank
 from .conftest import REPO
 
 NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+BANKS = REPO / "data" / "quizzes"
 EXPECTED = [
     "00_start_here",
     "01_reading_the_source",
@@ -179,3 +180,108 @@ def test_readme_documents_every_cli_command():
     commands = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
     for command in commands.choices:
         assert f"japan-nato {command}" in readme, command
+
+
+def test_stated_times_agree_with_the_reading_time_estimate():
+    result = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "reading_time.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout
+    assert "about" in result.stdout
+
+
+def _exercise_cells(path: Path) -> list[str]:
+    return [
+        _source(c) for c in _cells(path) if c["cell_type"] == "code" and "exercise(" in _source(c)
+    ]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS[1:], ids=lambda p: p.stem)
+def test_each_exercise_has_its_own_name_and_a_hint_cell_that_runs(path):
+    code = [_source(c) for c in _cells(path) if c["cell_type"] == "code"]
+    names = [re.match(r"(\w+) = exercise\(", s).group(1) for s in _exercise_cells(path)]
+    assert len(names) == len(set(names)), names
+    assert "ex" not in names
+    for name in names:
+        assert f"{name}.check(answer)" in code
+        assert f"{name}.hint()" in code, "the hint cell must be a normal cell, not a comment"
+    assert not any(line.lstrip().startswith("# ex") for s in code for line in s.splitlines())
+
+
+def test_the_start_notebook_does_not_answer_its_own_questions():
+    code = "\n".join(_source(c) for c in _cells(NOTEBOOKS[0]) if c["cell_type"] == "code")
+    calls = re.findall(r"\.answer\(\s*\"([\w-]+)\",\s*\"([^\"]*)\"\)", code)
+    from japan_nato.quiz import load_bank
+
+    bank = {q.id: q for q in load_bank("00_start_here").questions}
+    for qid, answer in calls:
+        assert not bank[qid].check(answer).valid, (qid, answer)
+    text = " ".join(_source(c) for c in _cells(NOTEBOOKS[0]) if c["cell_type"] == "markdown")
+    assert "Nothing here is graded" not in text
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS[1:], ids=lambda p: p.stem)
+def test_no_exercise_result_is_printed_in_the_markdown_after_it(path):
+    cells = _cells(path)
+    for i, cell in enumerate(cells):
+        if cell["cell_type"] == "code" and re.search(r"\.hint\(\)", _source(cell)):
+            after = next((c for c in cells[i + 1 :] if c["cell_type"] == "markdown"), None)
+            if after is None:
+                continue
+            text = _source(after)
+            assert "in your answer" not in text, text
+            if text.startswith("> **What did you find?**"):
+                assert "?" in text
+
+
+def _course_text() -> str:
+    """All learner-facing text: notebook markdown, banks and the instructor kit."""
+    parts = [_source(c) for path in NOTEBOOKS for c in _cells(path) if c["cell_type"] == "markdown"]
+    parts += [p.read_text(encoding="utf-8") for p in sorted(BANKS.glob("*.toml"))]
+    parts.append((REPO / "instructors" / "misconceptions.md").read_text(encoding="utf-8"))
+    return " ".join(" ".join(parts).split())
+
+
+def test_the_december_2026_corrections_hold():
+    from japan_nato import data
+
+    context = data.load_context().set_index("context_id")
+    facts = data.load_facts().set_index("fact_id")
+    glossary = data.load_glossary().set_index("term_id")
+    # A10: one garbled sentence, not two separate commitments; the quote's source is unverified.
+    assert "two separate" not in context.loc["C17", "claim"]
+    assert "unverified" in facts.loc["A15", "note"]
+    # H3, H4, D7, I17, I15, I16: the rows the corrections rest on.
+    assert "restates" in context.loc["C64", "claim"]
+    assert "only European" not in context.loc["C66", "claim"]
+    assert "led by Germany" in context.loc["C20", "claim"]
+    assert {"C84", "C86", "C88", "C89", "C90"} <= set(context.index)
+    # A dateline is true: sources clarify it; it gives where a story was filed from.
+    assert set(context.loc[["C03", "C04", "C05"], "relation"]) == {"clarifies"}
+    assert "filed from" in glossary.loc["G22", "definition"]
+    assert "accredited" in glossary.loc["G23", "definition"]
+    text = _course_text()
+    for wrong in (
+        "They read like a paraphrase in quotation marks",
+        "Two commitments, fused into one",
+        "does not cover it | Not shown",
+        "NATO's exercise Air Defender",
+        "none of that section is reported from the meeting",
+        "“freedom” in the joint texts from 2020 on",
+    ):
+        assert wrong.lower() not in text.lower(), wrong
+    assert "**Omitted**" in text
+
+
+def test_expiring_claims_carry_an_as_of_date():
+    text = _course_text()
+    assert text.count("as of December 2026") + text.count("As of December 2026") >= 3
+    from japan_nato import data
+
+    story = data.load_context()
+    later = story[story.facts_ref.str.startswith("I")]
+    for row in later.itertuples():
+        if row.facts_ref in {"I11", "I12", "I13"}:
+            assert "unverified" in row.claim, row.context_id

@@ -70,7 +70,7 @@ def test_loaders_return_typed_frames():
     assert pd.api.types.is_datetime64_any_dtype(timeline.date)
     assert timeline.date.is_monotonic_increasing
     context = data.load_context()
-    assert set(context.relation.cat.categories) == {"confirms", "corrects", "adds"}
+    assert set(context.relation.cat.categories) == {"confirms", "corrects", "clarifies", "adds"}
     assert context.after_article.dtype == bool
     glossary = data.load_glossary()
     for term in ("IPCP", "ITPP", "PfP", "HADR"):
@@ -84,13 +84,53 @@ def test_the_meeting_is_on_its_real_date_in_the_timeline():
     assert (meeting.date == pd.Timestamp("2022-06-29")).any()
 
 
-def test_context_corrects_the_dateline_and_the_both_have_an_ipcp_sentence():
+def test_context_corrects_the_both_have_an_ipcp_sentence_and_clarifies_the_dateline():
     context = data.load_context()
     facts = data.load_facts().set_index("fact_id")
-    corrected = context[context.relation == "corrects"]
-    corrected_quotes = " ".join(facts.loc[fid, "quote"] for fid in corrected.fact_id.dropna())
-    assert "5 July 2022" in corrected_quotes
-    assert "Both NATO and Japan have" in corrected_quotes
+
+    def quotes(relation: str) -> str:
+        rows = context[context.relation == relation]
+        return " ".join(facts.loc[fid, "quote"] for fid in rows.fact_id.dropna())
+
+    assert "Both NATO and Japan have" in quotes("corrects")
+    # The dateline is true: it dates the report. A source clarifies it, it does not correct it.
+    assert "5 July 2022" in quotes("clarifies")
+    assert "5 July 2022" not in quotes("corrects")
+
+
+@pytest.mark.parametrize("table", ["context", "timeline", "glossary"])
+def test_every_source_row_says_its_kind_and_whether_its_link_is_a_page(table):
+    frame = getattr(data, f"load_{table}")()
+    assert set(frame.source_kind.dropna()) <= {"primary", "wire", "press", "secondary"}
+    assert frame.source_kind.notna().all()
+    home = frame.source_url.str.fullmatch(r"https?://[^/]+/?")
+    # A home-page address must never pass for the page the excerpt was read on.
+    wrong = frame.loc[frame.url_is_page == home].iloc[:, 0].tolist()
+    assert wrong == []
+
+
+def test_wire_press_and_secondary_rows_are_counted_as_the_readme_says():
+    readme = (data_dir().parent / "README.md").read_text(encoding="utf-8")
+    counts = {}
+    for table in ("context", "timeline", "glossary"):
+        for kind, n in getattr(data, f"load_{table}")().source_kind.value_counts().items():
+            counts[kind] = counts.get(kind, 0) + int(n)
+    not_primary = counts.get("wire", 0) + counts.get("press", 0) + counts.get("secondary", 0)
+    assert f"{not_primary} of {sum(counts.values())} source rows" in readme
+
+
+def test_the_story_to_2026_is_in_the_data_with_its_sources():
+    timeline = data.load_timeline().set_index("event_id")
+    refs = set(timeline.facts_ref) | set(data.load_context().facts_ref)
+    for row in ("I1", "I2", "I3", "I4", "I5", "I6", "I9", "I11", "I12", "I13", "I17"):
+        assert row in refs, row
+    after = timeline[timeline.date > pd.Timestamp("2024-07-31")]
+    assert after.after_article.all()
+    assert (after.date <= pd.Timestamp("2026-12-31")).all()
+    # Ankara is scheduled; the course must not report an outcome.
+    ankara = after[after.label.str.contains("Ankara")]
+    assert len(ankara) == 1
+    assert "unverified" in ankara.description.iloc[0].lower()
 
 
 def test_the_verified_facts_sheet_copy_is_current():
@@ -104,7 +144,7 @@ def test_context_excerpts_are_found_in_the_verified_facts_sheet():
     sheet = data_dir() / "verified-facts.md"
     rows = {}
     for line in sheet.read_text(encoding="utf-8").splitlines():
-        match = re.match(r"\| ([A-H]\d{1,2}) \|", line)
+        match = re.match(r"\| ([A-I]\d{1,2}) \|", line)
         if match:
             rows[match.group(1)] = " ".join(line.split())
     for table in ("context", "timeline", "glossary"):
