@@ -10,15 +10,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from japan_nato import data
+from japan_nato import dataset as data
 from japan_nato.errors import DataError
 from japan_nato.exercises import (
     Feedback,
-    _run_snippets,
     exercise,
     exercise_ids,
     exercise_problems,
 )
+from japan_nato.exercises.runner import _run_snippets
 
 # Typical wrong answers live with each exercise in data/exercises.toml (`wrong_answers`).
 MIN_WRONG_ANSWERS = 2

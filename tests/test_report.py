@@ -8,8 +8,7 @@ import pandas as pd
 import pytest
 
 from japan_nato.errors import DataError
-from japan_nato.progress_db import ProgressStore
-from japan_nato.report import (
+from japan_nato.instructor.report import (
     Report,
     build_report,
     format_table,
@@ -17,6 +16,7 @@ from japan_nato.report import (
     plot,
     render_text,
 )
+from japan_nato.progress import ProgressStore
 
 SAMPLES = sorted((Path(__file__).parent / "data").glob("progress_*.csv"))
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

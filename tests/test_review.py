@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from japan_nato.progress_db import ProgressStore
+from japan_nato.api import review_quiz
+from japan_nato.progress import ProgressStore
 from japan_nato.quiz import Quiz, bank_names, load_bank
-from japan_nato.review import EXCLUDED_BANKS, OWN_BANK, ReviewQuiz, missed_questions, review_quiz
+from japan_nato.quiz.review import EXCLUDED_BANKS, OWN_BANK, ReviewQuiz, missed_questions
 
 
 @pytest.fixture
@@ -192,7 +193,7 @@ def test_size_must_be_positive(store: ProgressStore) -> None:
 
 def test_widget_records_under_the_question_bank(store: ProgressStore) -> None:
     pytest.importorskip("ipywidgets")
-    from japan_nato.widgets import QuizWidget
+    from japan_nato.views.quiz_widget import QuizWidget
 
     review = review_quiz(size=len(_pool()), store=store)
     question = next(q for q in review.questions if q.type_name == "single_choice")

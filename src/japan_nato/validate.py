@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from japan_nato.data import all_fact_ids, data_problems
+from japan_nato.dataset import all_fact_ids, data_problems
 from japan_nato.errors import DataError, Problem
 
 

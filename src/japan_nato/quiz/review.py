@@ -1,25 +1,27 @@
-"""A review quiz from the banks of notebooks 01-05: missed questions first, then a seeded sample."""
+"""A review quiz from the banks of notebooks 01-05: missed first, then a seeded sample."""
 
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from japan_nato.quiz import Bank, ProgressStoreLike, Question, Quiz, bank_names, load_bank
+from japan_nato.quiz.bank import bank_names, load_bank
+from japan_nato.quiz.model import Bank, ProgressStoreLike, Question
+from japan_nato.quiz.session import Quiz
 
 REVIEW_NAME = "review"
+
+
 REVIEW_TITLE = "Review: questions from the whole course"
+
+
 # 06 shows its own bank next to the review; 00's bank is ungraded practice on how quizzes work.
 OWN_BANK = "06_review"
+
+
 EXCLUDED_BANKS = frozenset({"00_start_here", OWN_BANK})
-
-
-def _default_store() -> ProgressStoreLike:
-    """Return the learner's progress store (sqlite3 is imported only here)."""
-    from japan_nato.progress_db import get_store
-
-    return get_store()
 
 
 def missed_questions(store: Any) -> list[tuple[str, str]]:
@@ -46,8 +48,9 @@ class ReviewQuiz(Quiz):
         missed: list[str],
         objectives: dict[str, str],
         seed: int,
-        store: ProgressStoreLike | None = None,
+        store: ProgressStoreLike,
         data_dir: str | Path | None = None,
+        show: Callable[[Quiz], None] | None = None,
     ) -> None:
         """Wrap (bank, question) pairs in a synthetic bank named 'review'."""
         again = f" ({len(missed)} missed before, asked again first)" if missed else ""
@@ -58,7 +61,7 @@ class ReviewQuiz(Quiz):
             objectives=objectives,
             questions=tuple(question for _, question in questions),
         )
-        super().__init__(bank, store, data_dir)
+        super().__init__(bank, store, data_dir, show=show)
         self.home: dict[str, str] = {question.id: name for name, question in questions}
         self.missed: list[str] = list(missed)
         self.seed = seed
@@ -94,15 +97,16 @@ class ReviewQuiz(Quiz):
 
 
 def review_quiz(
-    size: int = 8,
-    seed: int = 2022,
-    store: ProgressStoreLike | None = None,
+    size: int,
+    seed: int,
+    store: ProgressStoreLike,
     data_dir: str | Path | None = None,
+    *,
+    show: Callable[[Quiz], None] | None = None,
 ) -> ReviewQuiz:
     """Return a review quiz of the teaching banks: missed questions first, then a seeded sample."""
     if size < 1:
         raise ValueError(f"size must be at least 1, got {size}")
-    store = _default_store() if store is None else store
     pool: list[tuple[str, Question]] = []
     objectives: dict[str, str] = {}
     for name in bank_names(data_dir):
@@ -124,4 +128,5 @@ def review_quiz(
         seed=seed,
         store=store,
         data_dir=data_dir,
+        show=show,
     )

@@ -1,11 +1,11 @@
-"""The ipywidgets view of a Quiz: one card per question, feedback written into widget values."""
+"""The ipywidgets view of a Quiz: one card per question; feedback placed, not composed."""
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import html
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,192 +13,22 @@ import anywidget
 import ipywidgets as w
 
 from japan_nato.errors import JapanNatoError
-from japan_nato.quiz import (
-    LETTERS,
-    Matching,
-    MultipleSelect,
-    Ordering,
-    Question,
-    Quiz,
-    Result,
-    ShortAnswer,
-    SingleChoice,
-    TrueFalse,
-)
+from japan_nato.quiz.model import Question, Result
+from japan_nato.quiz.session import Quiz
+from japan_nato.quiz.types.matching import Matching
+from japan_nato.quiz.types.multiple_select import MultipleSelect
+from japan_nato.quiz.types.ordering import Ordering
+from japan_nato.quiz.types.single_choice import SingleChoice
+from japan_nato.quiz.types.true_false import TrueFalse
+from japan_nato.views.controls import CONTROL_BUILDERS
 
-# Descriptions sized to their text, so labels such as "Answer" are never cut off.
-LABEL_STYLE = {"description_width": "initial"}
-NO_CHOICE = "— choose —"
-
-CSS = """<style>
-.jn-quiz-card { border: 1px solid #8a8a8a; border-radius: 4px; padding: 4px 12px; margin: 6px 0; }
-.jn-feedback { padding: 4px 8px; border-left: 4px solid #8a8a8a; }
-.jn-feedback.jn-correct { border-left-color: #1a7f37; }
-.jn-feedback.jn-wrong { border-left-color: #b35900; }
-.jn-evidence blockquote { margin: 4px 0 4px 12px; }
-.jn-evidence + .jn-evidence { margin-top: 10px; }
-/* Wrapped text reads as prose, not double-spaced (widgets set line-height to a row height). */
-.jn-quiz .widget-html-content { line-height: 1.5; }
-.jn-quiz .widget-html-content p { margin: 4px 0; }
-/* An empty status, feedback, hint or evidence area takes no room until it has something to say. */
-.jn-quiz .widget-html:has(> .widget-html-content:empty) { display: none; }
-/* Dropdowns as wide as their longest option (up to the card), so a chosen item is not cut off. */
-.jn-quiz-card .widget-dropdown { width: auto; max-width: 100%; align-self: flex-start; }
-.jn-quiz-card .widget-dropdown > select { flex: 0 1 auto; max-width: 100%; }
-</style>"""
+ASSETS = Path(__file__).with_name("assets")
 
 
-@dataclass
-class Controls:
-    """The input widgets of one question, with functions to read and set the answer."""
-
-    box: w.Widget
-    read: Callable[[], Any]
-    write: Callable[[Any], None]
-
-
-def _single_choice(question: SingleChoice) -> Controls:
-    radio = w.RadioButtons(
-        options=[(f"{LETTERS[i]}. {o.text}", i) for i, o in enumerate(question.options)],
-        value=None,
-        description="Answer",
-        style=LABEL_STYLE,
-        layout=w.Layout(width="auto"),
-    )
-
-    def read() -> Any:
-        return None if radio.value is None else question.options[radio.value].text
-
-    def write(parsed: Any) -> None:
-        radio.value = parsed
-
-    return Controls(radio, read, write)
-
-
-def _multiple_select(question: MultipleSelect) -> Controls:
-    boxes = [
-        w.Checkbox(
-            value=False,
-            description=f"{LETTERS[i]}. {o.text}",
-            indent=False,
-            layout=w.Layout(width="auto"),
-        )
-        for i, o in enumerate(question.options)
-    ]
-    # The note repeats nothing the prompt already says.
-    said = "all that apply" in question.prompt.casefold()
-    note = w.HTML(value="" if said else "<em>Choose all that apply.</em>")
-
-    def read() -> Any:
-        return [o.text for box, o in zip(boxes, question.options, strict=True) if box.value]
-
-    def write(parsed: Any) -> None:
-        for index, box in enumerate(boxes):
-            box.value = index in (parsed or ())
-
-    return Controls(w.VBox([note, *boxes]), read, write)
-
-
-def _true_false(question: TrueFalse) -> Controls:
-    radio = w.RadioButtons(
-        options=[("True", True), ("False", False)],
-        value=None,
-        description="Answer",
-        style=LABEL_STYLE,
-    )
-
-    def read() -> Any:
-        return radio.value
-
-    def write(parsed: Any) -> None:
-        radio.value = parsed
-
-    return Controls(radio, read, write)
-
-
-def _dropdown_options(texts: tuple[str, ...]) -> list[tuple[str, Any]]:
-    return [(NO_CHOICE, None)] + [(f"{LETTERS[i]}. {t}", t) for i, t in enumerate(texts)]
-
-
-def _ordering(question: Ordering) -> Controls:
-    shown = question.display_items
-    items = w.HTML(
-        value="<p>Items:</p><ul>"
-        + "".join(f"<li>{LETTERS[i]}. {html.escape(t)}</li>" for i, t in enumerate(shown))
-        + "</ul><p>Choose the item for each position, first to last.</p>"
-    )
-    dropdowns = [
-        w.Dropdown(
-            options=_dropdown_options(shown),
-            index=0,  # "— choose —" shows (value=None here would leave the box blank)
-            description=f"Position {position}",
-            style=LABEL_STYLE,
-        )
-        for position in range(1, len(shown) + 1)
-    ]
-
-    def read() -> Any:
-        return [dropdown.value for dropdown in dropdowns]
-
-    def write(parsed: Any) -> None:
-        for position, dropdown in enumerate(dropdowns):
-            dropdown.value = question.items[parsed[position]] if parsed else None
-
-    return Controls(w.VBox([items, *dropdowns]), read, write)
-
-
-def _matching(question: Matching) -> Controls:
-    shown = question.display_definitions
-    rows: list[w.Widget] = []
-    dropdowns = []
-    for number, term in enumerate(question.terms, start=1):
-        dropdown = w.Dropdown(
-            options=_dropdown_options(shown),
-            index=0,
-            description=f"Definition for {number}",
-            tooltip=term,
-            style=LABEL_STYLE,
-        )
-        dropdowns.append(dropdown)
-        rows += [w.HTML(value=f"<p><strong>{number}.</strong> {html.escape(term)}</p>"), dropdown]
-
-    def read() -> Any:
-        return {
-            term: dropdown.value for term, dropdown in zip(question.terms, dropdowns, strict=True)
-        }
-
-    def write(parsed: Any) -> None:
-        for term, dropdown in enumerate(dropdowns):
-            dropdown.value = question.pairs[parsed[term]][1] if parsed else None
-
-    return Controls(w.VBox(rows), read, write)
-
-
-def _short_answer(question: ShortAnswer) -> Controls:
-    text = w.Text(
-        value="",
-        placeholder="a number" if question.number is not None else "your answer",
-        description="Answer",
-        style=LABEL_STYLE,
-    )
-
-    def read() -> Any:
-        return text.value
-
-    def write(parsed: Any) -> None:
-        text.value = "" if parsed is None else str(parsed)
-
-    return Controls(text, read, write)
-
-
-CONTROL_BUILDERS: dict[str, Callable[[Any], Controls]] = {
-    SingleChoice.type_name: _single_choice,
-    MultipleSelect.type_name: _multiple_select,
-    TrueFalse.type_name: _true_false,
-    Ordering.type_name: _ordering,
-    Matching.type_name: _matching,
-    ShortAnswer.type_name: _short_answer,
-}
+@functools.cache
+def css() -> str:
+    """Return the quiz cards' style sheet as a <style> element (read once from assets/)."""
+    return "<style>\n" + (ASSETS / "quiz.css").read_text(encoding="utf-8") + "</style>"
 
 
 # How to answer with the card's own controls. Question.answer_help() describes the answer
@@ -238,7 +68,7 @@ def feedback_html(result: Result) -> str:
 def evidence_html(fact_ids: tuple[str, ...], data_dir: str | Path | None = None) -> str:
     """Return the evidence for fact ids as HTML, with a plain message for any that is missing."""
     try:
-        from japan_nato.data import evidence
+        from japan_nato.dataset import evidence
     except ImportError as err:
         return f"<p>Evidence is not available here: {html.escape(str(err))}</p>"
     parts = []
@@ -373,7 +203,7 @@ class QuestionCard(w.VBox):
 class ShortcutGuard(anywidget.AnyWidget):
     """A hidden widget that keeps JupyterLab's notebook shortcuts off the quiz controls."""
 
-    _esm = Path(__file__).with_name("shortcut_guard.js")
+    _esm = ASSETS / "shortcut_guard.js"
 
 
 class QuizWidget(w.VBox):
@@ -392,7 +222,7 @@ class QuizWidget(w.VBox):
                 on_result=self._update_score,
             )
         title = w.HTML(value=f"<h3>{html.escape(quiz.title)}</h3>")
-        children = [w.HTML(value=CSS), title, score_line, *cards.values()]
+        children = [w.HTML(value=css()), title, score_line, *cards.values()]
         # Without it, typing "d d" while a radio button has the focus deletes a notebook cell.
         children.append(ShortcutGuard(layout=w.Layout(display="none")))
         super().__init__(children=children)

@@ -81,9 +81,8 @@ def _widget(report: SetupReport):
     )
 
 
-def check_setup(data_dir: str | Path | None = None) -> SetupReport:
+def check_setup(data_dir: str | Path | None = None, *, store: Any) -> SetupReport:
     """Check Python, the course data, the progress file and ipywidgets; never raises."""
-    from japan_nato.progress_db import get_store
     from japan_nato.validate import validate_all
 
     checks = [
@@ -100,7 +99,6 @@ def check_setup(data_dir: str | Path | None = None) -> SetupReport:
             checks.append(Check(False, f"Course data: {report.summary}: {first}"))
     except Exception as exc:  # a set-up check reports every failure instead of stopping
         checks.append(Check(False, f"Course data could not be checked: {exc}"))
-    store = get_store()
     if store.warning:
         checks.append(Check(False, f"Progress file: {store.warning}"))
     else:

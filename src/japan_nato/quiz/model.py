@@ -1,0 +1,179 @@
+"""The quiz values: Option, Result, the Question base class, Bank, the store protocol."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+
+if TYPE_CHECKING:
+    import pandas as pd
+from japan_nato.quiz.answers import _InvalidAnswer, _shown
+
+CORRECT_MARK = "✓ Correct."
+
+
+WRONG_MARK = "✗ Not quite."
+
+
+class ProgressStoreLike(Protocol):
+    """What a quiz needs from a progress store (see progress_db.ProgressStore)."""
+
+    def record(
+        self,
+        bank: str,
+        question_id: str,
+        answer: str,
+        correct: bool,
+        *,
+        objective: str = "",
+        chosen_wrong: tuple[str, ...] = (),
+    ) -> None: ...
+
+    def correct_ids(self, bank: str) -> set[str]: ...
+
+    def attempts(self, bank: str | None = None) -> pd.DataFrame: ...
+
+
+@dataclass(frozen=True)
+class Option:
+    """One option of a choice question."""
+
+    text: str
+    correct: bool = False
+    feedback: str = ""
+
+
+@dataclass(frozen=True)
+class Result:
+    """The outcome of checking one answer."""
+
+    question_id: str
+    correct: bool
+    message: str
+    fact_ids: tuple[str, ...]
+    valid: bool = True
+    right: int | None = None
+    total: int | None = None
+    chosen_wrong: tuple[str, ...] = ()
+    reason: str = ""  # an invalid answer: what was wrong with it, without the how-to-answer help
+
+    def __str__(self) -> str:
+        return self.message
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        # In a notebook a learner sees the feedback, not the dataclass fields.
+        printer.text(self.message)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Question:
+    """Fields common to every question type; subclasses define the rest."""
+
+    type_name: ClassVar[str] = ""
+    type_label: ClassVar[str] = ""
+    fields: ClassVar[tuple[str, ...]] = ()
+
+    id: str
+    prompt: str
+    objective: str
+    fact_ids: tuple[str, ...]
+    explanation: str
+    hint: str = ""
+
+    def check(self, answer: Any) -> Result:
+        """Check a learner's answer; never raises, whatever the answer is."""
+        try:
+            parsed = self.parse(answer)
+        except _InvalidAnswer as err:
+            return self._invalid(str(err))
+        except Exception:  # an odd object (say, one whose __eq__ raises) must not break check()
+            return self._invalid(f"{_shown(answer)} could not be read as an answer.")
+        return self.grade(parsed)
+
+    def answer_text(self, answer: Any) -> str:
+        """Return a valid answer in a canonical plain-text form (for the progress store)."""
+        try:
+            return self.format_answer(self.parse(answer))
+        except Exception:  # only called after check() said the answer is valid
+            return _shown(answer)
+
+    def _invalid(self, reason: str) -> Result:
+        return Result(
+            question_id=self.id,
+            correct=False,
+            message=f"{reason} {self.answer_help()}",
+            fact_ids=self.fact_ids,
+            valid=False,
+            reason=reason,
+        )
+
+    def _result(
+        self,
+        correct: bool,
+        feedback: str = "",
+        *,
+        score: str = "",
+        right: int | None = None,
+        total: int | None = None,
+        chosen_wrong: tuple[str, ...] = (),
+    ) -> Result:
+        parts = [CORRECT_MARK if correct else WRONG_MARK, score]
+        if not correct:
+            parts.append(feedback)
+        parts.append(self.explanation)
+        return Result(
+            question_id=self.id,
+            correct=correct,
+            message=" ".join(part.strip() for part in parts if part.strip()),
+            fact_ids=self.fact_ids,
+            right=right,
+            total=total,
+            chosen_wrong=chosen_wrong,
+        )
+
+    # Each type implements these.
+    def parse(self, answer: Any) -> Any:
+        """Return the answer in a canonical form, or raise _InvalidAnswer."""
+        raise NotImplementedError
+
+    def grade(self, parsed: Any) -> Result:
+        """Return the Result for a parsed answer."""
+        raise NotImplementedError
+
+    def format_answer(self, parsed: Any) -> str:
+        """Return a parsed answer as plain text."""
+        raise NotImplementedError
+
+    def answer_help(self) -> str:
+        """Say what a valid answer looks like."""
+        raise NotImplementedError
+
+    def display_lines(self) -> list[str]:
+        """Return the lines that show this question's choices in the text version."""
+        raise NotImplementedError
+
+    def correct_answer(self) -> str:
+        """Return the right answer as plain text (for answer keys)."""
+        raise NotImplementedError
+
+    @classmethod
+    def field_problems(cls, raw: Mapping[str, Any]) -> list[tuple[str, str]]:
+        """Return (field, message) pairs for the type's own fields."""
+        raise NotImplementedError
+
+    @classmethod
+    def from_raw(cls, common: dict[str, Any], raw: Mapping[str, Any]) -> Question:
+        """Build the question from validated TOML data."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Bank:
+    """A validated question bank."""
+
+    name: str
+    title: str
+    notebook: str
+    objectives: dict[str, str]
+    questions: tuple[Question, ...]
