@@ -14,7 +14,15 @@ from japan_nato.dataset import (
     load_glossary,
     load_timeline,
 )
-from japan_nato.errors import DataError, JapanNatoError, Problem, ProgressError
+from japan_nato.errors import (
+    DataError,
+    InvalidAnswer,
+    JapanNatoError,
+    Problem,
+    ProgressError,
+    UnknownId,
+    UsageError,
+)
 from japan_nato.exercises import exercise
 from japan_nato.figures import facts_by_topic_figure, frameworks_figure, timeline_figure
 from japan_nato.quiz import Quiz, Result
@@ -23,11 +31,14 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DataError",
+    "InvalidAnswer",
     "JapanNatoError",
     "Problem",
     "ProgressError",
     "Quiz",
     "Result",
+    "UnknownId",
+    "UsageError",
     "__version__",
     "article_sentences",
     "check_setup",

@@ -39,3 +39,19 @@ class DataError(JapanNatoError, ValueError):
 
 class ProgressError(JapanNatoError):
     """The progress store could not be read or written."""
+
+
+class UnknownId(JapanNatoError, KeyError):
+    """An exercise, fact or question id the course does not have; the message says which exist."""
+
+    def __str__(self) -> str:
+        # KeyError would show the message in quotes, as if it were the missing key.
+        return str(self.args[0]) if self.args else ""
+
+
+class InvalidAnswer(JapanNatoError, ValueError):
+    """A learner's answer that is not well formed; the message says what was wrong with it."""
+
+
+class UsageError(JapanNatoError, ValueError):
+    """A call with an argument that cannot work, e.g. review_quiz(size=0)."""

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from japan_nato.dataset.article import load_article, split_sentences
 from japan_nato.dataset.tables import _LOADERS, ID_FIELDS, load_facts
+from japan_nato.errors import UnknownId
 
 
 @dataclass(frozen=True, repr=False)
@@ -95,4 +96,4 @@ def evidence(fact_id: str, data_dir: str | Path | None = None) -> Evidence:
                 row["source_name"],
                 row["source_url"],
             )
-    raise KeyError(f"no fact, context, timeline or glossary entry with id {fact_id!r}")
+    raise UnknownId(f"no fact, context, timeline or glossary entry with id {fact_id!r}")

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from japan_nato.dataset.paths import resolve_data_dir
-from japan_nato.errors import DataError, Problem
+from japan_nato.errors import DataError, Problem, UnknownId
 from japan_nato.exercises.compare import Compare
 from japan_nato.exercises.model import EXERCISES_FILE, Exercise
 from japan_nato.exercises.runner import _failure, _run_snippets
@@ -34,7 +34,7 @@ def exercise(id: str, data_dir: str | Path | None = None) -> Exercise:
         return exercises[id]
     except (KeyError, TypeError):
         known = ", ".join(exercises) or "none"
-        raise KeyError(f"no exercise {id!r} in {EXERCISES_FILE}; known ids: {known}") from None
+        raise UnknownId(f"no exercise {id!r} in {EXERCISES_FILE}; known ids: {known}") from None
 
 
 def exercise_ids(data_dir: str | Path | None = None) -> list[str]:

@@ -7,6 +7,8 @@ import random
 import unicodedata
 from typing import TYPE_CHECKING, Any
 
+from japan_nato.errors import InvalidAnswer
+
 if TYPE_CHECKING:
     pass
 
@@ -16,10 +18,6 @@ LETTERS = "ABCDEFGH"
 
 # Longer strings are never a real answer; refusing them early keeps check() fast.
 MAX_ANSWER_CHARS = 1000
-
-
-class _InvalidAnswer(Exception):
-    """Raised inside parsing when a learner's answer is not well formed."""
 
 
 def normalise(text: str) -> str:
@@ -58,15 +56,15 @@ def _shown(value: Any) -> str:
 
 
 def _text(value: Any, what: str = "a letter or a text") -> str:
-    """Return value as a usable string, or raise _InvalidAnswer."""
+    """Return value as a usable string, or raise InvalidAnswer."""
     if value is None:
-        raise _InvalidAnswer("No answer was given.")
+        raise InvalidAnswer("No answer was given.")
     if not isinstance(value, str):
-        raise _InvalidAnswer(f"{_shown(value)} is not {what}.")
+        raise InvalidAnswer(f"{_shown(value)} is not {what}.")
     if len(value) > MAX_ANSWER_CHARS:
-        raise _InvalidAnswer("That answer is far too long.")
+        raise InvalidAnswer("That answer is far too long.")
     if not value.strip():
-        raise _InvalidAnswer("The answer is empty.")
+        raise InvalidAnswer("The answer is empty.")
     return value
 
 
@@ -74,16 +72,16 @@ def _split_list(value: Any) -> list[Any]:
     """Return a list answer as a list; a string 'A, C' is split on commas."""
     if isinstance(value, str):
         if len(value) > MAX_ANSWER_CHARS:
-            raise _InvalidAnswer("That answer is far too long.")
+            raise InvalidAnswer("That answer is far too long.")
         values: list[Any] = [part for part in value.split(",") if part.strip()]
     elif isinstance(value, list | tuple):
         values = list(value)
     elif value is None:
-        raise _InvalidAnswer("No answer was given.")
+        raise InvalidAnswer("No answer was given.")
     else:
-        raise _InvalidAnswer(f"{_shown(value)} is not a list.")
+        raise InvalidAnswer(f"{_shown(value)} is not a list.")
     if len(values) > len(LETTERS):
-        raise _InvalidAnswer(f"{len(values)} entries are more than there are to choose from.")
+        raise InvalidAnswer(f"{len(values)} entries are more than there are to choose from.")
     return values
 
 
@@ -96,7 +94,7 @@ def _pick(value: Any, texts: tuple[str, ...], noun: str) -> int:
             return index
     if len(wanted) == 1 and wanted.upper() in LETTERS[: len(texts)]:
         return LETTERS.index(wanted.upper())
-    raise _InvalidAnswer(f"{_shown(raw)} is not one of the {noun}s.")
+    raise InvalidAnswer(f"{_shown(raw)} is not one of the {noun}s.")
 
 
 def _seeded_order(question_id: str, count: int) -> list[int]:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 if TYPE_CHECKING:
     import pandas as pd
-from japan_nato.quiz.answers import _InvalidAnswer, _shown
+from japan_nato.quiz.answers import InvalidAnswer, _shown
 
 CORRECT_MARK = "✓ Correct."
 
@@ -85,7 +85,7 @@ class Question:
         """Check a learner's answer; never raises, whatever the answer is."""
         try:
             parsed = self.parse(answer)
-        except _InvalidAnswer as err:
+        except InvalidAnswer as err:
             return self._invalid(str(err))
         except Exception:  # an odd object (say, one whose __eq__ raises) must not break check()
             return self._invalid(f"{_shown(answer)} could not be read as an answer.")
@@ -134,7 +134,7 @@ class Question:
 
     # Each type implements these.
     def parse(self, answer: Any) -> Any:
-        """Return the answer in a canonical form, or raise _InvalidAnswer."""
+        """Return the answer in a canonical form, or raise InvalidAnswer."""
         raise NotImplementedError
 
     def grade(self, parsed: Any) -> Result:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from japan_nato.errors import UsageError
 from japan_nato.quiz.bank import bank_names, load_bank
 from japan_nato.quiz.model import Bank, ProgressStoreLike, Question
 from japan_nato.quiz.session import Quiz
@@ -106,7 +107,9 @@ def review_quiz(
 ) -> ReviewQuiz:
     """Return a review quiz of the teaching banks: missed questions first, then a seeded sample."""
     if size < 1:
-        raise ValueError(f"size must be at least 1, got {size}")
+        raise UsageError(
+            f"review_quiz(size={size!r}): size is how many questions to ask; it must be 1 or more."
+        )
     pool: list[tuple[str, Question]] = []
     objectives: dict[str, str] = {}
     for name in bank_names(data_dir):

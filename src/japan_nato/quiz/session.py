@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from japan_nato.errors import JapanNatoError
+from japan_nato.errors import UnknownId
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -62,7 +62,7 @@ class Quiz:
             if question.id == question_id:
                 return question
         valid = ", ".join(q.id for q in self.bank.questions)
-        raise JapanNatoError(
+        raise UnknownId(
             f"No question {question_id!r} in quiz {self.name!r}. Valid ids: {valid}"
         )
 

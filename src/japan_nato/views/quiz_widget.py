@@ -12,7 +12,7 @@ from typing import Any
 import anywidget
 import ipywidgets as w
 
-from japan_nato.errors import JapanNatoError
+from japan_nato.errors import InvalidAnswer, JapanNatoError
 from japan_nato.quiz.model import Question, Result
 from japan_nato.quiz.session import Quiz
 from japan_nato.quiz.types.matching import Matching
@@ -160,7 +160,7 @@ class QuestionCard(w.VBox):
             return
         try:
             parsed = self.question.parse(answer)
-        except Exception as err:  # parse raises the quiz's private _InvalidAnswer
+        except InvalidAnswer as err:
             raise ValueError(f"{answer!r} is not a valid answer: {err}") from err
         self._controls.write(parsed)
 

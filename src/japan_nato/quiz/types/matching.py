@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     pass
 from japan_nato.quiz.answers import (
     LETTERS,
-    _InvalidAnswer,
+    InvalidAnswer,
     _pick,
     _seeded_order,
     _shown,
@@ -49,26 +49,26 @@ class Matching(Question):
         definitions = tuple(definition for _, definition in self.pairs)
         if isinstance(answer, Mapping):
             if len(answer) > len(self.pairs):
-                raise _InvalidAnswer(f"There are only {len(self.pairs)} terms.")
+                raise InvalidAnswer(f"There are only {len(self.pairs)} terms.")
             if any(value is None for value in answer.values()):
-                raise _InvalidAnswer("Choose a definition for every term.")
+                raise InvalidAnswer("Choose a definition for every term.")
             chosen: dict[int, int] = {}
             for key, value in answer.items():
                 term = self._term_index(key)
                 chosen[term] = definitions.index(shown[_pick(value, shown, "definition")])
             missing = [self.terms[i] for i in range(len(self.pairs)) if i not in chosen]
             if missing:
-                raise _InvalidAnswer(f"No definition was given for “{missing[0]}”.")
+                raise InvalidAnswer(f"No definition was given for “{missing[0]}”.")
             result = tuple(chosen[i] for i in range(len(self.pairs)))
         else:
             values = _split_list(answer)
             if len(values) != len(self.pairs):
-                raise _InvalidAnswer(f"{len(values)} of {len(self.pairs)} matches were given.")
+                raise InvalidAnswer(f"{len(values)} of {len(self.pairs)} matches were given.")
             result = tuple(
                 definitions.index(shown[_pick(value, shown, "definition")]) for value in values
             )
         if len(set(result)) != len(result):
-            raise _InvalidAnswer("The same definition was used twice.")
+            raise InvalidAnswer("The same definition was used twice.")
         return result
 
     def _term_index(self, key: Any) -> int:
@@ -81,7 +81,7 @@ class Matching(Question):
                 return index
         if wanted.isdigit() and 1 <= int(wanted) <= len(self.terms):
             return int(wanted) - 1
-        raise _InvalidAnswer(f"{_shown(raw)} is not one of the terms.")
+        raise InvalidAnswer(f"{_shown(raw)} is not one of the terms.")
 
     def grade(self, parsed: tuple[int, ...]) -> Result:
         """Right if every term has its definition; otherwise count the right matches."""

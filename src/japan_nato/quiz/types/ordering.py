@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     pass
 from japan_nato.quiz.answers import (
     LETTERS,
-    _InvalidAnswer,
+    InvalidAnswer,
     _pick,
     _seeded_order,
     _split_list,
@@ -38,16 +38,16 @@ class Ordering(Question):
     def parse(self, answer: Any) -> tuple[int, ...]:
         """Return the answer as item indexes in the learner's order."""
         if isinstance(answer, set | frozenset):
-            raise _InvalidAnswer("A set has no order.")
+            raise InvalidAnswer("A set has no order.")
         values = _split_list(answer)
         if values and any(value is None for value in values):
-            raise _InvalidAnswer("Choose an item for every position.")
+            raise InvalidAnswer("Choose an item for every position.")
         shown = self.display_items
         chosen = [self.items.index(shown[_pick(value, shown, "item")]) for value in values]
         if len(set(chosen)) != len(chosen):
-            raise _InvalidAnswer("The same item was given twice.")
+            raise InvalidAnswer("The same item was given twice.")
         if len(chosen) != len(self.items):
-            raise _InvalidAnswer(f"{len(chosen)} of {len(self.items)} items were given.")
+            raise InvalidAnswer(f"{len(chosen)} of {len(self.items)} items were given.")
         return tuple(chosen)
 
     def grade(self, parsed: tuple[int, ...]) -> Result:
