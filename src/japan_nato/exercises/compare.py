@@ -5,9 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from japan_nato.exercises.describe import _names, _plural, _wrong_type
+from japan_nato.exercises.columns import (
+    certainly_same,
+    first_in_order,
+    label_sets_fast,
+    labels_not_in,
+    sort_order,
+)
+from japan_nato.exercises.describe import _MAX_SHOWN, _names, _plural, _wrong_type
 from japan_nato.exercises.values import (
     _is_bool,
     _is_integer,
@@ -114,17 +122,15 @@ def _compare_table(
         elif not series:
             text += " Too few rows: check each condition and the values you compare with."
         if opts.check_index:
-            detail = _label_difference(list(got.index), list(exp.index))
+            detail = _label_difference(got.index, exp.index)
             if detail:
                 text += "\n" + detail
         return text
-    got_cols = [got.iloc[:, j].tolist() for j in range(got.shape[1])]
-    exp_cols = [exp.iloc[:, j].tolist() for j in range(exp.shape[1])]
     names = [str(c) for c in exp.columns]
     if opts.check_index:
-        problem = _compare_by_label(got, exp, got_cols, exp_cols, names, opts, series)
+        problem = _compare_by_label(got, exp, names, opts, series)
     else:
-        problem = _compare_by_position(got_cols, exp_cols, names, opts, series)
+        problem = _compare_by_position(got, exp, names, opts, series)
     if problem is not None:
         return problem
     if opts.check_dtype:
@@ -141,35 +147,23 @@ def _compare_table(
 
 
 def _compare_by_label(
-    got: pd.DataFrame,
-    exp: pd.DataFrame,
-    got_cols: list[list[Any]],
-    exp_cols: list[list[Any]],
-    names: list[str],
-    opts: Compare,
-    series: bool,
+    got: pd.DataFrame, exp: pd.DataFrame, names: list[str], opts: Compare, series: bool
 ) -> str | None:
-    got_labels, exp_labels = list(got.index), list(exp.index)
-    try:
-        got_pos = {_key(label): i for i, label in enumerate(got_labels)}
-        exp_keys = [_key(label) for label in exp_labels]
-        unique = len(got_pos) == len(got_labels) and len(set(exp_keys)) == len(exp_keys)
-    except TypeError:
-        unique = False
-    if not unique:
+    got_labels, exp_labels = got.index, exp.index
+    order = _label_order(got_labels, exp_labels)
+    if order is None:
         # Duplicate or unhashable labels cannot be aligned: compare position by position.
         if [_key_or_repr(x) for x in got_labels] != [_key_or_repr(x) for x in exp_labels]:
             return "The index labels differ from the expected ones (compare your index)."
-        return _compare_by_position(got_cols, exp_cols, names, opts, series)
-    if set(got_pos) != set(exp_keys):
+        return _compare_by_position(got, exp, names, opts, series)
+    if len(order) == 0 and len(exp_labels):
         return "The index labels differ.\n" + _label_difference(got_labels, exp_labels)
-    order = [got_pos[k] for k in exp_keys]
-    diffs = _differences([[col[i] for i in order] for col in got_cols], exp_cols, opts.rtol)
+    diffs = _differences(got.iloc[order], exp, opts.rtol)
     if diffs:
         return _describe_differences(diffs, names, exp_labels, series, by_label=True)
     if opts.check_order:
         # Order is the sequence of values, so rows that tie may come in any order.
-        if _differences(got_cols, exp_cols, opts.rtol):
+        if _differences(got, exp, opts.rtol):
             return (
                 f"Your {'values' if series else 'rows'} are right but in a different order. "
                 "Check how the prompt asks you to sort them."
@@ -177,21 +171,38 @@ def _compare_by_label(
     return None
 
 
+def _label_order(got: pd.Index, exp: pd.Index) -> np.ndarray | None:
+    """Return where each expected label is in got; None if labels repeat or cannot be hashed.
+
+    An empty array means the two sets of labels differ.
+    """
+    if label_sets_fast(got, exp):
+        if not (got.is_unique and exp.is_unique):
+            return None
+        if not exp.isin(got).all():
+            return np.array([], dtype=int)
+        return got.get_indexer(exp)
+    try:
+        got_pos = {_key(label): i for i, label in enumerate(got)}
+        exp_keys = [_key(label) for label in exp]
+    except TypeError:
+        return None
+    if len(got_pos) != len(got) or len(set(exp_keys)) != len(exp_keys):
+        return None
+    if set(got_pos) != set(exp_keys):
+        return np.array([], dtype=int)
+    return np.array([got_pos[k] for k in exp_keys], dtype=int)
+
+
 def _compare_by_position(
-    got_cols: list[list[Any]],
-    exp_cols: list[list[Any]],
-    names: list[str],
-    opts: Compare,
-    series: bool,
+    got: pd.DataFrame, exp: pd.DataFrame, names: list[str], opts: Compare, series: bool
 ) -> str | None:
     if not opts.check_order:
-        got_cols, exp_cols = _sorted_rows(got_cols), _sorted_rows(exp_cols)
-    diffs = _differences(got_cols, exp_cols, opts.rtol)
+        got, exp = _sorted_rows(got), _sorted_rows(exp)
+    diffs = _differences(got, exp, opts.rtol)
     if not diffs:
         return None
-    if opts.check_order and not _differences(
-        _sorted_rows(got_cols), _sorted_rows(exp_cols), opts.rtol
-    ):
+    if opts.check_order and not _differences(_sorted_rows(got), _sorted_rows(exp), opts.rtol):
         return (
             f"Your {'values' if series else 'rows'} are right but in a different order. "
             "Check how the prompt asks you to sort them."
@@ -199,13 +210,20 @@ def _compare_by_position(
     return _describe_differences(diffs, names, None if opts.check_order else [], series, False)
 
 
-def _differences(
-    got_cols: list[list[Any]], exp_cols: list[list[Any]], rtol: float
-) -> dict[int, list[int]]:
+def _differences(got: pd.DataFrame, exp: pd.DataFrame, rtol: float) -> dict[int, list[int]]:
     """Map column number -> row positions where the values differ."""
     out: dict[int, list[int]] = {}
-    for j, (g, e) in enumerate(zip(got_cols, exp_cols, strict=True)):
-        rows = [i for i, (a, b) in enumerate(zip(g, e, strict=True)) if not _same(a, b, rtol)]
+    for j in range(exp.shape[1]):
+        g, e = got.iloc[:, j], exp.iloc[:, j]
+        same = certainly_same(g, e, rtol)
+        # Only the rows not already known to be equal are checked one by one.
+        candidates = np.arange(len(e)) if same is None else np.flatnonzero(~same)
+        if candidates.size == 0:
+            continue
+        pairs = zip(g.iloc[candidates].tolist(), e.iloc[candidates].tolist(), strict=True)
+        rows = [
+            int(i) for i, (a, b) in zip(candidates, pairs, strict=True) if not _same(a, b, rtol)
+        ]
         if rows:
             out[j] = rows
     return out
@@ -214,7 +232,7 @@ def _differences(
 def _describe_differences(
     diffs: dict[int, list[int]],
     names: list[str],
-    labels: list[Any] | None,
+    labels: pd.Index | list[Any] | None,
     series: bool,
     by_label: bool,
 ) -> str:
@@ -222,8 +240,8 @@ def _describe_differences(
     for j, rows in diffs.items():
         count = _plural(len(rows), "value") + (" differs" if len(rows) == 1 else " differ")
         where = "" if series else f" in column {_show(names[j])}"
-        if by_label and labels is not None:
-            at = f": at {_names([labels[i] for i in rows])}"
+        if by_label and isinstance(labels, pd.Index):
+            at = f": at {_names(list(labels.take(rows[:_MAX_SHOWN])), total=len(rows))}"
         elif labels is None:
             positions = _names(rows, quote=False)
             at = f": at {'position' if len(rows) == 1 else 'positions'} {positions} (from 0)"
@@ -235,28 +253,30 @@ def _describe_differences(
     return "Some values differ:\n" + "\n".join(f"- {line}" for line in lines)
 
 
-def _sorted_rows(cols: list[list[Any]]) -> list[list[Any]]:
-    if not cols:
-        return cols
-    rows = list(zip(*cols, strict=True))
-    rows.sort(key=lambda row: tuple(_sort_key(v) for v in row))
-    return [list(col) for col in zip(*rows, strict=True)] if rows else [[] for _ in cols]
+def _sorted_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return the rows sorted by values._sort_key, column by column."""
+    order = sort_order(frame)
+    if order is None:
+        rows = list(zip(*(frame.iloc[:, j].tolist() for j in range(frame.shape[1])), strict=True))
+        order = sorted(range(len(rows)), key=lambda i: tuple(_sort_key(v) for v in rows[i]))
+    return frame.iloc[order]
 
 
-def _label_difference(got: list[Any], exp: list[Any]) -> str:
+def _label_difference(got: pd.Index, exp: pd.Index) -> str:
     try:
-        got_keys = {_key(x) for x in got}
-        exp_keys = {_key(x) for x in exp}
+        missing = labels_not_in(exp, got)
+        extra = labels_not_in(got, exp)
     except TypeError:
         return ""
-    # Sorted, so that the order of the expected labels (often the answer's ranking) stays hidden.
-    missing = sorted((x for x in exp if _key(x) not in got_keys), key=_sort_key)
-    extra = sorted((x for x in got if _key(x) not in exp_keys), key=_sort_key)
+    # The first few in sorted order, so that the order of the expected labels (often the
+    # answer's ranking) stays hidden; only those few are selected, never all of them sorted.
     lines = []
-    if missing:
-        lines.append(f"- missing {_plural(len(missing), 'label')}: {_names(missing)}")
-    if extra:
-        lines.append(f"- unexpected {_plural(len(extra), 'label')}: {_names(extra)}")
+    if len(missing):
+        shown = _names(first_in_order(missing, _MAX_SHOWN), total=len(missing))
+        lines.append(f"- missing {_plural(len(missing), 'label')}: {shown}")
+    if len(extra):
+        shown = _names(first_in_order(extra, _MAX_SHOWN), total=len(extra))
+        lines.append(f"- unexpected {_plural(len(extra), 'label')}: {shown}")
     return "\n".join(lines)
 
 

@@ -84,9 +84,10 @@ def _type_tip(value: object, expected: object) -> str:
 
 
 
-def _names(values: list[Any], quote: bool = True) -> str:
+def _names(values: list[Any], quote: bool = True, total: int | None = None) -> str:
+    """Name the first few values, then "and N more" (total: how many there are in all)."""
     shown = [_show(v) if quote else str(v) for v in values[:_MAX_SHOWN]]
-    rest = len(values) - len(shown)
+    rest = (len(values) if total is None else total) - len(shown)
     if rest > 0:
         return ", ".join(shown) + f" and {rest} more"
     if len(shown) > 1:
