@@ -66,6 +66,10 @@ class Result:
         printer.text(self.message)
 
 
+# Where a learner answers: q.answer() in code, a card's buttons, or the terminal quiz.
+HELP_SURFACES = ("code", "buttons", "terminal")
+
+
 @dataclass(frozen=True, kw_only=True)
 class Question:
     """Fields common to every question type; subclasses define the rest."""
@@ -149,8 +153,34 @@ class Question:
         """Say what a valid answer looks like."""
         raise NotImplementedError
 
+    def buttons_help(self) -> str:
+        """Say how to answer with the card's own controls (default: as in code)."""
+        return self.answer_help()
+
+    def terminal_help(self) -> str:
+        """Say how to type an answer in the terminal quiz (default: as in code)."""
+        return self.answer_help()
+
+    def help(self, surface: str) -> str:
+        """Return the how-to-answer text for a surface: "code", "buttons" or "terminal"."""
+        if surface == "code":
+            return self.answer_help()
+        if surface == "buttons":
+            return self.buttons_help()
+        if surface == "terminal":
+            return self.terminal_help()
+        raise ValueError(f"unknown surface {surface!r}; surfaces: {', '.join(HELP_SURFACES)}")
+
     def display_lines(self) -> list[str]:
         """Return the lines that show this question's choices in the text version."""
+        raise NotImplementedError
+
+    def wrong_answer_feedback(self) -> list[tuple[str, str]]:
+        """Return (a wrong answer, what the learner is told) for the answer key (default: none)."""
+        return []
+
+    def example_answers(self) -> tuple[Any, Any]:
+        """Return (a right answer, a well-formed wrong answer) in the plainest accepted form."""
         raise NotImplementedError
 
     def correct_answer(self) -> str:

@@ -15,11 +15,6 @@ import ipywidgets as w
 from japan_nato.errors import InvalidAnswer, JapanNatoError
 from japan_nato.quiz.model import Question, Result
 from japan_nato.quiz.session import Quiz
-from japan_nato.quiz.types.matching import Matching
-from japan_nato.quiz.types.multiple_select import MultipleSelect
-from japan_nato.quiz.types.ordering import Ordering
-from japan_nato.quiz.types.single_choice import SingleChoice
-from japan_nato.quiz.types.true_false import TrueFalse
 from japan_nato.views.controls import CONTROL_BUILDERS
 
 ASSETS = Path(__file__).with_name("assets")
@@ -31,24 +26,11 @@ def css() -> str:
     return "<style>\n" + (ASSETS / "quiz.css").read_text(encoding="utf-8") + "</style>"
 
 
-# How to answer with the card's own controls. Question.answer_help() describes the answer
-# q.answer() takes in code (letters, lists, dicts), which would puzzle someone using the buttons.
-WIDGET_HELP: dict[str, str] = {
-    SingleChoice.type_name: "Pick one of the options above, then press Check.",
-    TrueFalse.type_name: "Pick True or False, then press Check.",
-    MultipleSelect.type_name: "Tick one or more boxes, then press Check.",
-    Ordering.type_name: "Give every position an item, using each item once, then press Check.",
-    Matching.type_name: "Give every term a definition, using each definition once, "
-    "then press Check.",
-}
-
-
 def widget_result(question: Question, result: Result) -> Result:
     """Return the result with an invalid answer's help worded for the card's controls."""
-    help_text = WIDGET_HELP.get(question.type_name)
-    if result.valid or help_text is None or not result.reason:
+    if result.valid or not result.reason:
         return result
-    return dataclasses.replace(result, message=f"{result.reason} {help_text}")
+    return dataclasses.replace(result, message=f"{result.reason} {question.buttons_help()}")
 
 
 def feedback_html(result: Result) -> str:

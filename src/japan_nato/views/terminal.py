@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import re
 import sys
-from typing import IO, TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import IO, Any
 
-if TYPE_CHECKING:
-    from japan_nato.quiz import Question, Quiz
-from japan_nato.quiz.model import Question
-from japan_nato.quiz.session import Quiz
+from japan_nato.quiz import LETTERS, Question, Quiz
 
 _TOKENS = re.compile(r"[A-Za-z0-9]+(?:[\s,;]+[A-Za-z0-9]+)*")
 
@@ -71,7 +69,9 @@ def _ask(quiz: Quiz, question: Question, read: IO[str], out: IO[str]) -> int | N
             print(f"Hint: {question.hint}" if question.hint else "No hint for this one.", file=out)
             continue
         result = quiz.answer(question.id, parse_terminal_answer(question, text))
-        print(result.message, file=out)
+        # An answer that is not well formed gets the terminal's help, not the help for code.
+        message = result.message if result.valid else f"{result.reason} {terminal_help(question)}"
+        print(message, file=out)
         if result.valid:
             return int(result.correct)
 
@@ -85,38 +85,56 @@ def _is_terminal(stream: IO[str]) -> bool:
 
 def terminal_help(question: Question) -> str:
     """Say how to type an answer to this question in the terminal."""
-    from japan_nato.quiz import LETTERS, Matching, MultipleSelect, Ordering, SingleChoice
+    return question.terminal_help()
 
-    if isinstance(question, SingleChoice):
-        return f"Type a letter (A–{LETTERS[len(question.options) - 1]}) or the option's text."
-    if isinstance(question, MultipleSelect):
-        return "Type the letters of every right option, separated by commas, e.g. A, C."
-    if isinstance(question, Ordering):
-        # The display order is never the right order, so it is a safe example.
-        shown = " ".join(LETTERS[: len(question.items)])
-        numbers = " ".join(str(n) for n in range(1, len(question.items) + 1))
-        return f"Type the letters first to last, e.g. {shown} (or numbers: {numbers})."
-    if isinstance(question, Matching):
-        example = ", ".join(f"{n}={LETTERS[n - 1]}" for n in range(1, len(question.pairs) + 1))
-        return f"Type term number = definition letter for every term, e.g. {example}."
-    return question.answer_help()
+
+def _typed(question: Question, text: str) -> Any:
+    """The line as typed: a letter, an option's text, a word or a number."""
+    return text
+
+
+def _letters(question: Question, text: str) -> Any:
+    """Letters separated by commas or spaces ("A, C" or "A C") become a list."""
+    if _TOKENS.fullmatch(text):
+        tokens = re.split(r"[\s,;]+", text)
+        if all(len(token) == 1 for token in tokens):
+            return tokens
+    return text
+
+
+def _order(question: Question, text: str) -> Any:
+    """Letters, or position numbers 1, 2, ..., first to last, become a list of letters."""
+    if _TOKENS.fullmatch(text):
+        tokens = re.split(r"[\s,;]+", text)
+        if all(t.isdigit() for t in tokens):
+            count = len(question.display_items)
+            tokens = [LETTERS[int(t) - 1] if 1 <= int(t) <= count else t for t in tokens]
+        if all(len(token) == 1 for token in tokens):
+            return tokens
+    return text
+
+
+def _pairs(question: Question, text: str) -> Any:
+    """"1=B, 2=A" becomes a dict term -> letter; "B A C" a list of letters in term order."""
+    parts = [part for part in re.split(r"[,;]", text) if part.strip()]
+    if parts and all(part.count("=") == 1 for part in parts):
+        return dict(tuple(s.strip() for s in part.split("=")) for part in parts)
+    if _TOKENS.fullmatch(text):
+        return re.split(r"[\s,;]+", text)
+    return text
+
+
+# The terminal parsers, keyed by type name: a typed line -> an answer Question.check accepts.
+TERMINAL_PARSERS: dict[str, Callable[[Question, str], Any]] = {
+    "single_choice": _typed,
+    "multiple_select": _letters,
+    "true_false": _typed,
+    "ordering": _order,
+    "matching": _pairs,
+    "short_answer": _typed,
+}
 
 
 def parse_terminal_answer(question: Question, text: str) -> Any:
     """Turn a typed line into the answer form Question.check accepts."""
-    from japan_nato.quiz import LETTERS, Matching, MultipleSelect, Ordering
-
-    if isinstance(question, MultipleSelect | Ordering) and _TOKENS.fullmatch(text):
-        tokens = re.split(r"[\s,;]+", text)
-        if isinstance(question, Ordering) and all(t.isdigit() for t in tokens):
-            count = len(question.items)
-            tokens = [LETTERS[int(t) - 1] if 1 <= int(t) <= count else t for t in tokens]
-        if all(len(token) == 1 for token in tokens):
-            return tokens
-    if isinstance(question, Matching):
-        parts = [part for part in re.split(r"[,;]", text) if part.strip()]
-        if parts and all(part.count("=") == 1 for part in parts):
-            return dict(tuple(s.strip() for s in part.split("=")) for part in parts)
-        if _TOKENS.fullmatch(text):
-            return re.split(r"[\s,;]+", text)
-    return text
+    return TERMINAL_PARSERS[question.type_name](question, text)

@@ -127,6 +127,21 @@ class Matching(Question):
         shown = self.display_definitions
         return "; ".join(f"{term} → {LETTERS[shown.index(d)]}. {d}" for term, d in self.pairs)
 
+    def buttons_help(self) -> str:
+        """Say how to answer with the definition dropdowns."""
+        return "Give every term a definition, using each definition once, then press Check."
+
+    def terminal_help(self) -> str:
+        """Say how to type an answer in the terminal."""
+        example = ", ".join(f"{n}={LETTERS[n - 1]}" for n in range(1, len(self.pairs) + 1))
+        return f"Type term number = definition letter for every term, e.g. {example}."
+
+    def example_answers(self) -> tuple[Any, Any]:
+        """Return the right matches and every definition moved one term on."""
+        definitions = [d for _, d in self.pairs]
+        wrong = dict(zip(self.terms, definitions[1:] + definitions[:1], strict=True))
+        return dict(self.pairs), wrong
+
     @classmethod
     def field_problems(cls, raw: Mapping[str, Any]) -> list[tuple[str, str]]:
         """Check the pairs, unique terms and definitions."""

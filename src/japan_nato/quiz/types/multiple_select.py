@@ -84,6 +84,24 @@ class MultipleSelect(Question):
         """Return the right options with their letters."""
         return "; ".join(f"{LETTERS[i]}. {o.text}" for i, o in enumerate(self.options) if o.correct)
 
+    def buttons_help(self) -> str:
+        """Say how to answer with the check boxes."""
+        return "Tick one or more boxes, then press Check."
+
+    def terminal_help(self) -> str:
+        """Say how to type an answer in the terminal."""
+        return "Type the letters of every right option, separated by commas, e.g. A, C."
+
+    def wrong_answer_feedback(self) -> list[tuple[str, str]]:
+        """Return each wrong option with its feedback."""
+        options = enumerate(self.options)
+        return [(f"{LETTERS[i]}. {o.text}", o.feedback) for i, o in options if not o.correct]
+
+    def example_answers(self) -> tuple[Any, Any]:
+        """Return the right options' texts and one wrong option's text."""
+        right = [o.text for o in self.options if o.correct]
+        return right, [o.text for o in self.options if not o.correct][:1]
+
     @classmethod
     def field_problems(cls, raw: Mapping[str, Any]) -> list[tuple[str, str]]:
         """Check the options and that at least one is correct."""

@@ -90,6 +90,21 @@ class Ordering(Question):
         shown = self.display_items
         return " > ".join(f"{LETTERS[shown.index(item)]}. {item}" for item in self.items)
 
+    def buttons_help(self) -> str:
+        """Say how to answer with the position dropdowns."""
+        return "Give every position an item, using each item once, then press Check."
+
+    def terminal_help(self) -> str:
+        """Say how to type an answer in the terminal."""
+        # The display order is never the right order, so it is a safe example.
+        shown = " ".join(LETTERS[: len(self.items)])
+        numbers = " ".join(str(n) for n in range(1, len(self.items) + 1))
+        return f"Type the letters first to last, e.g. {shown} (or numbers: {numbers})."
+
+    def example_answers(self) -> tuple[Any, Any]:
+        """Return the items in order and in reverse order."""
+        return list(self.items), list(reversed(self.items))
+
     @classmethod
     def field_problems(cls, raw: Mapping[str, Any]) -> list[tuple[str, str]]:
         """Check the items."""

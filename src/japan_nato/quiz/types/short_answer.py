@@ -91,6 +91,16 @@ class ShortAnswer(Question):
             return f"{number} (± {self.tolerance:g})" if self.tolerance else number
         return " / ".join(self.answers)
 
+    def wrong_answer_feedback(self) -> list[tuple[str, str]]:
+        """Return the feedback for any answer that is not accepted, if the bank gives one."""
+        return [("any other answer", self.feedback)] if self.feedback else []
+
+    def example_answers(self) -> tuple[Any, Any]:
+        """Return an accepted answer and one that is well formed but wrong."""
+        if self.number is not None:
+            return self.number, self.number + self.tolerance + 100
+        return self.answers[0], "certainly not the answer"
+
     @classmethod
     def field_problems(cls, raw: Mapping[str, Any]) -> list[tuple[str, str]]:
         """Check that exactly one of answers and number is given, and their types."""

@@ -53,6 +53,24 @@ class SingleChoice(Question):
         index = next(i for i, o in enumerate(self.options) if o.correct)
         return f"{LETTERS[index]}. {self.options[index].text}"
 
+    def buttons_help(self) -> str:
+        """Say how to answer with the radio buttons."""
+        return "Pick one of the options above, then press Check."
+
+    def terminal_help(self) -> str:
+        """Say how to type an answer in the terminal."""
+        return f"Type a letter (A–{LETTERS[len(self.options) - 1]}) or the option's text."
+
+    def wrong_answer_feedback(self) -> list[tuple[str, str]]:
+        """Return each wrong option with its feedback."""
+        options = enumerate(self.options)
+        return [(f"{LETTERS[i]}. {o.text}", o.feedback) for i, o in options if not o.correct]
+
+    def example_answers(self) -> tuple[Any, Any]:
+        """Return the right option's text and a wrong option's text."""
+        right = next(o.text for o in self.options if o.correct)
+        return right, next(o.text for o in self.options if not o.correct)
+
     @classmethod
     def field_problems(cls, raw: Mapping[str, Any]) -> list[tuple[str, str]]:
         """Check the options and that exactly one is correct."""

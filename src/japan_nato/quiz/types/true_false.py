@@ -56,6 +56,18 @@ class TrueFalse(Question):
         """Return 'True' or 'False'."""
         return str(self.answer)
 
+    def buttons_help(self) -> str:
+        """Say how to answer with the two radio buttons."""
+        return "Pick True or False, then press Check."
+
+    def wrong_answer_feedback(self) -> list[tuple[str, str]]:
+        """Return the wrong value with its feedback."""
+        return [(str(not self.answer), self.feedback)]
+
+    def example_answers(self) -> tuple[Any, Any]:
+        """Return the right value and the wrong one."""
+        return self.answer, not self.answer
+
     @classmethod
     def field_problems(cls, raw: Mapping[str, Any]) -> list[tuple[str, str]]:
         """Check answer and feedback."""
