@@ -4,16 +4,21 @@
 # functions bound below are what `japan_nato.quiz` and `japan_nato.progress` mean afterwards.
 import japan_nato.progress
 import japan_nato.quiz  # noqa: F401
-from japan_nato.api import check_setup, progress, quiz, review_quiz
-from japan_nato.dataset import (
+from japan_nato.api import (
     article_sentences,
+    check_setup,
     evidence,
+    exercise,
     load_article,
     load_context,
     load_facts,
     load_glossary,
     load_timeline,
+    progress,
+    quiz,
+    review_quiz,
 )
+from japan_nato.course import Course
 from japan_nato.errors import (
     DataError,
     InvalidAnswer,
@@ -23,13 +28,13 @@ from japan_nato.errors import (
     UnknownId,
     UsageError,
 )
-from japan_nato.exercises import exercise
 from japan_nato.figures import facts_by_topic_figure, frameworks_figure, timeline_figure
 from japan_nato.quiz import Quiz, Result
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Course",
     "DataError",
     "InvalidAnswer",
     "JapanNatoError",

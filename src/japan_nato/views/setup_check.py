@@ -5,8 +5,10 @@ from __future__ import annotations
 import html
 import sys
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from japan_nato.course import Course
 
 NO_WIDGETS = (
     "If you are reading this text instead of a box with a green border, quiz widgets do not "
@@ -81,15 +83,14 @@ def _widget(report: SetupReport):
     )
 
 
-def check_setup(data_dir: str | Path | None = None, *, store: Any) -> SetupReport:
+def check_setup(course: Course, *, store: Any) -> SetupReport:
     """Check Python, the course data, the progress file and ipywidgets; never raises."""
-    from japan_nato.validate import validate_all
 
     checks = [
         Check(sys.version_info >= (3, 11), "Python 3.11 or newer"),
     ]
     try:
-        report = validate_all(data_dir)
+        report = course.validate()
         if report.ok:
             checks.append(
                 Check(True, f"Course data is valid ({report.summary.removeprefix('OK: ')})")
