@@ -5,16 +5,22 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 _SYMBOLS: dict[bool | None, str] = {True: "✓", False: "✗", None: ""}
 
-
-# The words and symbols carry the verdict; the border colour (Okabe-Ito) only repeats it.
+# The one palette (Okabe-Ito) of every feedback the course shows: exercise checks, quiz cards,
+# set-up checks. The words and symbols carry the verdict; the colour only repeats it.
+PALETTE: dict[str, str] = {
+    "correct": "#009E73",
+    "not-yet": "#D55E00",
+    "info": "#0072B2",
+    "invalid": "#E69F00",
+}
 _STATES: dict[bool | None, tuple[str, str]] = {
-    True: ("correct", "#009E73"),
-    False: ("not-yet", "#D55E00"),
-    None: ("info", "#0072B2"),
+    True: ("correct", PALETTE["correct"]),
+    False: ("not-yet", PALETTE["not-yet"]),
+    None: ("info", PALETTE["info"]),
 }
 
 
@@ -26,12 +32,54 @@ _MARKDOWN_SPECIALS = re.compile(r"([\\*_\[\]#|~])")
 
 @dataclass(frozen=True, repr=False)
 class Feedback:
-    """What check(), hint() and solution() return; renders itself as text, Markdown and HTML."""
+    """A verdict and its parts; renders itself as text, Markdown and HTML.
 
-    correct: bool | None
+    Exercises fill title, text and code. A quiz answer fills the parts a view may place on
+    their own: the score, what the chosen wrong option says, the explanation, and, for an
+    answer that is not well formed, the reason and the help for the surface it came from.
+    """
+
+    correct: bool | None  # the verdict: True right, False not (yet) right, None information
     title: str
     text: str = ""
     code: str = ""
+    score: str = ""
+    option_feedback: str = ""
+    explanation: str = ""
+    reason: str = ""
+    help: str = ""
+
+    @property
+    def valid(self) -> bool:
+        """False when the answer was not well formed (a reason is given)."""
+        return not self.reason
+
+    @property
+    def state(self) -> str:
+        """One of "correct", "not-yet", "invalid" and "info": the CSS state and PALETTE key."""
+        if not self.valid:
+            return "invalid"
+        return _STATES.get(self.correct, _STATES[None])[0]
+
+    def with_help(self, help_text: str) -> Feedback:
+        """Return this feedback with the how-to-answer help of another surface."""
+        return replace(self, help=help_text)
+
+    def sentence(self) -> str:
+        """Return the feedback on one line, as the quiz shows it."""
+        if not self.valid:
+            return f"{self.reason} {self.help}"
+        parts = [self.heading, self.score, self.option_feedback, self.explanation, self.text]
+        return " ".join(part.strip() for part in parts if part.strip())
+
+    def card_html(self) -> str:
+        """Return the one-line feedback as escaped HTML, announced to screen readers."""
+        state = {"not-yet": "wrong"}.get(self.state, self.state)
+        text = f"⚠ {self.sentence()}" if not self.valid else self.sentence()
+        return (
+            f'<div class="jn-feedback jn-{state}" role="status" aria-live="polite" '
+            f'style="border-left-color: {PALETTE[self.state]};">{html.escape(text)}</div>'
+        )
 
     @property
     def heading(self) -> str:

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 if TYPE_CHECKING:
     import pandas as pd
+from japan_nato.feedback import Feedback
 from japan_nato.quiz.answers import InvalidAnswer, _shown
 
-CORRECT_MARK = "✓ Correct."
+CORRECT_TITLE = "Correct."  # shown as "✓ Correct."
 
 
-WRONG_MARK = "✗ Not quite."
+WRONG_TITLE = "Not quite."  # shown as "✗ Not quite."
 
 
 class ProgressStoreLike(Protocol):
@@ -46,17 +47,33 @@ class Option:
 
 @dataclass(frozen=True)
 class Result:
-    """The outcome of checking one answer."""
+    """The outcome of checking one answer: the grade, and feedback a view places as it is."""
 
     question_id: str
     correct: bool
-    message: str
+    feedback: Feedback
     fact_ids: tuple[str, ...]
     valid: bool = True
     right: int | None = None
     total: int | None = None
     chosen_wrong: tuple[str, ...] = ()
-    reason: str = ""  # an invalid answer: what was wrong with it, without the how-to-answer help
+    answer_text: str = ""  # the canonical text of the answer, from its one parse ("" if invalid)
+
+    @property
+    def message(self) -> str:
+        """The learner-facing feedback on one line."""
+        return self.feedback.sentence()
+
+    @property
+    def reason(self) -> str:
+        """For an answer that is not well formed: what was wrong, without the help."""
+        return self.feedback.reason
+
+    def with_help(self, help_text: str) -> Result:
+        """Return the result with an invalid answer's help worded for another surface."""
+        if self.valid:
+            return self
+        return replace(self, feedback=self.feedback.with_help(help_text))
 
     def __str__(self) -> str:
         return self.message
@@ -93,7 +110,8 @@ class Question:
             return self._invalid(str(err))
         except Exception:  # an odd object (say, one whose __eq__ raises) must not break check()
             return self._invalid(f"{_shown(answer)} could not be read as an answer.")
-        return self.grade(parsed)
+        # The one parse also gives the canonical text that the progress store records.
+        return replace(self.grade(parsed), answer_text=self.format_answer(parsed))
 
     def answer_text(self, answer: Any) -> str:
         """Return a valid answer in a canonical plain-text form (for the progress store)."""
@@ -103,14 +121,9 @@ class Question:
             return _shown(answer)
 
     def _invalid(self, reason: str) -> Result:
-        return Result(
-            question_id=self.id,
-            correct=False,
-            message=f"{reason} {self.answer_help()}",
-            fact_ids=self.fact_ids,
-            valid=False,
-            reason=reason,
-        )
+        feedback = Feedback(False, "", reason=reason, help=self.answer_help())
+        return Result(question_id=self.id, correct=False, feedback=feedback,
+                      fact_ids=self.fact_ids, valid=False)
 
     def _result(
         self,
@@ -122,14 +135,17 @@ class Question:
         total: int | None = None,
         chosen_wrong: tuple[str, ...] = (),
     ) -> Result:
-        parts = [CORRECT_MARK if correct else WRONG_MARK, score]
-        if not correct:
-            parts.append(feedback)
-        parts.append(self.explanation)
+        told = Feedback(
+            correct,
+            CORRECT_TITLE if correct else WRONG_TITLE,
+            score=score,
+            option_feedback="" if correct else feedback,
+            explanation=self.explanation,
+        )
         return Result(
             question_id=self.id,
             correct=correct,
-            message=" ".join(part.strip() for part in parts if part.strip()),
+            feedback=told,
             fact_ids=self.fact_ids,
             right=right,
             total=total,

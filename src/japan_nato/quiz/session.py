@@ -78,7 +78,7 @@ class Quiz:
             self.store.record(
                 self.bank_of(question_id),
                 question_id,
-                question.answer_text(answer),
+                result.answer_text,
                 result.correct,
                 objective=question.objective,
                 chosen_wrong=result.chosen_wrong,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import html
 from collections.abc import Callable
@@ -28,23 +27,12 @@ def css() -> str:
 
 def widget_result(question: Question, result: Result) -> Result:
     """Return the result with an invalid answer's help worded for the card's controls."""
-    if result.valid or not result.reason:
-        return result
-    return dataclasses.replace(result, message=f"{result.reason} {question.buttons_help()}")
+    return result.with_help(question.buttons_help())
 
 
 def feedback_html(result: Result) -> str:
-    """Return a result's message as escaped HTML, announced to screen readers."""
-    if result.correct:
-        kind, message = "jn-correct", result.message
-    elif result.valid:
-        kind, message = "jn-wrong", result.message
-    else:
-        kind, message = "jn-invalid", f"⚠ {result.message}"
-    return (
-        f'<div class="jn-feedback {kind}" role="status" aria-live="polite">'
-        f"{html.escape(message)}</div>"
-    )
+    """Return a result's feedback as the card shows it (the feedback renders itself)."""
+    return result.feedback.card_html()
 
 
 def evidence_html(fact_ids: tuple[str, ...], data_dir: str | Path | None = None) -> str:

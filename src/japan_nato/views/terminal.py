@@ -70,8 +70,7 @@ def _ask(quiz: Quiz, question: Question, read: IO[str], out: IO[str]) -> int | N
             continue
         result = quiz.answer(question.id, parse_terminal_answer(question, text))
         # An answer that is not well formed gets the terminal's help, not the help for code.
-        message = result.message if result.valid else f"{result.reason} {terminal_help(question)}"
-        print(message, file=out)
+        print(result.with_help(terminal_help(question)).message, file=out)
         if result.valid:
             return int(result.correct)
 
