@@ -47,3 +47,14 @@ def test_validation_is_cached_and_reports_the_course(data_copy: Path) -> None:
     report = here.validate()
     assert report.ok, report.problems
     assert here.validate() is report
+
+
+def test_a_broken_table_is_named_once_not_by_every_exercise_that_loads_it(
+    data_copy: Path,
+) -> None:
+    facts = data_copy / "facts.csv"
+    lines = facts.read_text(encoding="utf-8").splitlines(keepends=True)
+    facts.write_text(lines[0] + lines[1].replace("A01", "bad id", 1) + "".join(lines[2:]))
+    report = Course(data_copy).validate()
+    assert any(p.file == "facts.csv" for p in report.problems)
+    assert not [p for p in report.problems if p.file == "exercises.toml"]

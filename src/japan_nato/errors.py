@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -13,6 +13,9 @@ class Problem:
     line: int | None
     column: str
     message: str
+    # Why it happened, for code that sorts problems (e.g. "data": a broken data table made it
+    # fail); not part of the message, and not compared.
+    cause: str = field(default="", compare=False)
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"

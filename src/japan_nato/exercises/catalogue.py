@@ -289,17 +289,21 @@ def _solution_problems(ex: Exercise, index: int) -> list[Problem]:
     where = f"exercises[{index}]"
     line = ex.field_lines.get("solution", ex.line)
 
-    def problem(message: str, column: str = "solution", at: int | None = line) -> Problem:
-        return Problem(EXERCISES_FILE, at, f"{where}.{column}", f"{ex.id}: {message}")
+    def problem(
+        message: str, column: str = "solution", at: int | None = line, exc: object = None
+    ) -> Problem:
+        # A broken data table is the cause, not the exercise: validate names the table once.
+        cause = "data" if isinstance(exc, DataError) else ""
+        return Problem(EXERCISES_FILE, at, f"{where}.{column}", f"{ex.id}: {message}", cause)
 
     try:
         _run_snippets(ex.setup, "None", ex.data_dir)
     except Exception as exc:  # noqa: BLE001 - every failure becomes a Problem
-        return [problem(_failure(exc), "setup", ex.field_lines.get("setup", ex.line))]
+        return [problem(_failure(exc), "setup", ex.field_lines.get("setup", ex.line), exc)]
     try:
         value = _run_snippets(ex.setup, ex.solution_code, ex.data_dir)
     except Exception as exc:  # noqa: BLE001
-        return [problem(_failure(exc))]
+        return [problem(_failure(exc), exc=exc)]
     if value is None:
         return [problem("gives None")]
     # check() evaluates the solution again: this also catches a solution that is not repeatable.
@@ -311,7 +315,7 @@ def _solution_problems(ex: Exercise, index: int) -> list[Problem]:
         try:
             feedback = ex.check(_run_snippets(ex.setup, code, ex.data_dir))
         except Exception as exc:  # noqa: BLE001
-            problems.append(problem(f"{code!r} {_failure(exc)}", column, at))
+            problems.append(problem(f"{code!r} {_failure(exc)}", column, at, exc))
             continue
         if feedback.correct is not False:
             problems.append(problem(f"the wrong answer {code!r} passes the check", column, at))

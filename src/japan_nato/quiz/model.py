@@ -115,10 +115,8 @@ class Question:
 
     def answer_text(self, answer: Any) -> str:
         """Return a valid answer in a canonical plain-text form (for the progress store)."""
-        try:
-            return self.format_answer(self.parse(answer))
-        except Exception:  # only called after check() said the answer is valid
-            return _shown(answer)
+        result = self.check(answer)
+        return result.answer_text if result.valid else _shown(answer)
 
     def _invalid(self, reason: str) -> Result:
         feedback = Feedback(False, "", reason=reason, help=self.answer_help())
