@@ -6,6 +6,7 @@ import ast
 import functools
 import re
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -129,50 +130,69 @@ def _parse_document(
 def _parse_entry(
     index: int, entry: dict[str, Any], locate: _Locator, data_dir: Path | None
 ) -> tuple[Exercise | None, list[Problem]]:
-    problems: list[Problem] = []
-
-    def problem(name: str, message: str) -> None:
+    def at(name: str, message: str) -> Problem:
         line = locate.field(index, name.split(".")[0])
-        problems.append(Problem(EXERCISES_FILE, line, f"exercises[{index}].{name}", message))
+        return Problem(EXERCISES_FILE, line, f"exercises[{index}].{name}", message)
 
-    for key in entry:
-        if key not in _REQUIRED and key not in _OPTIONAL:
-            problem(key, f"unknown field (expected one of {', '.join(_REQUIRED + _OPTIONAL)})")
-    for key in _REQUIRED:
-        if key not in entry:
-            problems.append(
-                Problem(
-                    EXERCISES_FILE,
-                    locate.header(index),
-                    f"exercises[{index}].{key}",
-                    "required field is missing",
-                )
-            )
+    known = ", ".join(_REQUIRED + _OPTIONAL)
+    problems = [
+        at(key, f"unknown field (expected one of {known})")
+        for key in entry
+        if key not in _REQUIRED and key not in _OPTIONAL
+    ]
+    header = locate.header(index)
+    problems += [
+        Problem(EXERCISES_FILE, header, f"exercises[{index}].{key}", "required field is missing")
+        for key in _REQUIRED
+        if key not in entry
+    ]
+    problems += [at(name, message) for name, message in _value_problems(entry)]
+    problems += _wrong_answer_problems(index, entry, locate, at)
+    compare, compare_problems = _parse_compare(entry.get("compare", {}))
+    problems += [at(name, message) for name, message in compare_problems]
+    if problems:
+        return None, problems
+    return _build(index, entry, locate, data_dir, compare), []
+
+
+def _value_problems(entry: dict[str, Any]) -> list[tuple[str, str]]:
+    """Return (field, message) for the text fields, the id, the notebook, hints and code."""
+    problems = []
     for key in ("id", "notebook", "prompt", "solution", "setup"):
         if key in entry and not isinstance(entry[key], str):
-            problem(key, "must be a string")
+            problems.append((key, "must be a string"))
         elif key in entry and key != "setup" and not entry[key].strip():
-            problem(key, "must not be empty")
+            problems.append((key, "must not be empty"))
     ex_id = entry.get("id")
     if isinstance(ex_id, str) and ex_id and not _ID_PATTERN.fullmatch(ex_id):
-        problem("id", f"{ex_id!r} must be lower-case letters, digits and hyphens")
+        problems.append(("id", f"{ex_id!r} must be lower-case letters, digits and hyphens"))
     notebook = entry.get("notebook")
     if isinstance(notebook, str) and notebook and not _NOTEBOOK_PATTERN.fullmatch(notebook):
-        problem("notebook", f"{notebook!r} is not a notebook name like 01_reading_the_source.ipynb")
+        problems.append(
+            ("notebook", f"{notebook!r} is not a notebook name like 01_reading_the_source.ipynb")
+        )
     hints = entry.get("hints")
     if "hints" in entry and (
         not isinstance(hints, list)
         or not hints
         or not all(isinstance(h, str) and h.strip() for h in hints)
     ):
-        problem("hints", "must be a non-empty list of non-empty strings")
+        problems.append(("hints", "must be a non-empty list of non-empty strings"))
     for key in ("setup", "solution"):
         code = entry.get(key)
         if isinstance(code, str):
             try:
                 ast.parse(code)
             except SyntaxError as exc:
-                problem(key, f"is not valid Python: {exc.msg} (snippet line {exc.lineno})")
+                where = f"(snippet line {exc.lineno})"
+                problems.append((key, f"is not valid Python: {exc.msg} {where}"))
+    return problems
+
+
+def _wrong_answer_problems(
+    index: int, entry: dict[str, Any], locate: _Locator, at: Callable[[str, str], Problem]
+) -> list[Problem]:
+    """Check the wrong_answers list: its shape, and that each code snippet is Python."""
     answers = entry.get("wrong_answers", [])
     if not isinstance(answers, list) or not all(
         isinstance(a, dict)
@@ -181,48 +201,45 @@ def _parse_entry(
         and set(a) <= {"code", "says"}
         for a in answers
     ):
-        problem("wrong_answers", 'must be a list of { code = "...", says = "..." } tables')
-    else:
-        for k, answer in enumerate(answers):
-            try:
-                ast.parse(answer["code"])
-            except SyntaxError as exc:
-                problems.append(
-                    Problem(
-                        EXERCISES_FILE,
-                        locate.nth(index, "code", k),
-                        f"exercises[{index}].wrong_answers[{k}].code",
-                        f"is not valid Python: {exc.msg}",
-                    )
+        return [at("wrong_answers", 'must be a list of { code = "...", says = "..." } tables')]
+    problems = []
+    for k, answer in enumerate(answers):
+        try:
+            ast.parse(answer["code"])
+        except SyntaxError as exc:
+            problems.append(
+                Problem(
+                    EXERCISES_FILE,
+                    locate.nth(index, "code", k),
+                    f"exercises[{index}].wrong_answers[{k}].code",
+                    f"is not valid Python: {exc.msg}",
                 )
-    compare, compare_problems = _parse_compare(entry.get("compare", {}))
-    for name, message in compare_problems:
-        problem(name, message)
-    if problems:
-        return None, problems
-    ex = Exercise(
+            )
+    return problems
+
+
+def _build(
+    index: int, entry: dict[str, Any], locate: _Locator, data_dir: Path | None, compare: Compare
+) -> Exercise:
+    """Build the Exercise from an entry with no problems."""
+    wrong = entry.get("wrong_answers", [])
+    return Exercise(
         id=entry["id"],
         notebook=entry["notebook"],
         prompt=entry["prompt"],
         setup=entry.get("setup", ""),
         solution_code=entry["solution"],
         hints=tuple(entry["hints"]),
-        wrong_answers=tuple(
-            (answer["code"], answer.get("says", "")) for answer in entry.get("wrong_answers", [])
-        ),
+        wrong_answers=tuple((answer["code"], answer.get("says", "")) for answer in wrong),
         compare=compare,
         data_dir=data_dir,
         line=locate.header(index),
         field_lines={
             "setup": locate.field(index, "setup"),
             "solution": locate.field(index, "solution"),
-            **{
-                f"wrong_answers[{k}]": locate.nth(index, "code", k)
-                for k in range(len(entry.get("wrong_answers", [])))
-            },
+            **{f"wrong_answers[{k}]": locate.nth(index, "code", k) for k in range(len(wrong))},
         },
     )
-    return ex, []
 
 
 def _parse_compare(raw: object) -> tuple[Compare, list[tuple[str, str]]]:

@@ -119,6 +119,30 @@ def _bank_problems(
     name: str, text: str, raw: dict[str, Any], known_fact_ids: set[str] | None
 ) -> list[Problem]:
     file = f"quizzes/{name}.toml"
+    problems = _header_problems(file, text, raw)
+    objective_problems, objectives = _objective_problems(file, text, raw)
+    problems += objective_problems
+    questions = raw.get("questions")
+    if not isinstance(questions, list) or not questions:
+        problems.append(Problem(file, None, "questions", "at least one [[questions]] is needed"))
+        return problems
+    problems += _questions_problems(file, text, questions, set(objectives), known_fact_ids)
+    assessed = {q.get("objective") for q in questions if isinstance(q, dict)}
+    for index, (objective, line) in enumerate(objectives.items()):
+        if objective not in assessed:
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    f"objectives[{index}]",
+                    f"objective {objective!r} is not assessed by any question",
+                )
+            )
+    return problems
+
+
+def _header_problems(file: str, text: str, raw: dict[str, Any]) -> list[Problem]:
+    """Check the [bank] table and that there are no unknown tables."""
     problems: list[Problem] = []
     bank = raw.get("bank")
     bank_line = _first_line(text, r"\[\s*bank\s*\]")
@@ -132,9 +156,15 @@ def _bank_problems(
     unknown = sorted(set(raw) - {"bank", "objectives", "questions"})
     if unknown:
         problems.append(Problem(file, None, "", f"unknown table(s): {', '.join(unknown)}"))
+    return problems
 
-    objectives: dict[str, str] = {}
-    objective_lines: dict[str, int | None] = {}
+
+def _objective_problems(
+    file: str, text: str, raw: dict[str, Any]
+) -> tuple[list[Problem], dict[str, int | None]]:
+    """Check the [[objectives]]; return the problems and each valid objective id's line."""
+    problems: list[Problem] = []
+    objectives: dict[str, int | None] = {}
     raw_objectives = raw.get("objectives", [])
     if not isinstance(raw_objectives, list) or not raw_objectives:
         problems.append(Problem(file, None, "objectives", "at least one [[objectives]] is needed"))
@@ -150,44 +180,33 @@ def _bank_problems(
         elif item["id"] in objectives:
             problems.append(Problem(file, line, f"{column}.id", f"duplicate id {item['id']!r}"))
         else:
-            objectives[item["id"]] = item["text"]
-            objective_lines[item["id"]] = line
+            objectives[item["id"]] = line
+    return problems, objectives
 
-    questions = raw.get("questions")
-    if not isinstance(questions, list) or not questions:
-        problems.append(Problem(file, None, "questions", "at least one [[questions]] is needed"))
-        return problems
+
+def _questions_problems(
+    file: str,
+    text: str,
+    questions: list[Any],
+    objectives: set[str],
+    known_fact_ids: set[str] | None,
+) -> list[Problem]:
+    """Check every [[questions]] table, and that no id is used twice in the bank."""
+    problems: list[Problem] = []
     lines = _table_lines(text, "questions")
     seen: dict[str, int] = {}
     for index, question in enumerate(questions):
         line = lines[index] if index < len(lines) else None
         qid = question.get("id") if isinstance(question, dict) else None
         label = f"question {qid!r}" if isinstance(qid, str) else f"question {index + 1}"
-        for column, message in _question_problems(question, set(objectives), known_fact_ids):
+        for column, message in _question_problems(question, objectives, known_fact_ids):
             where = f"questions[{index}]" + (f".{column}" if column else "")
             problems.append(Problem(file, line, where, f"{label}: {message}"))
         if isinstance(qid, str):
             if qid in seen:
-                problems.append(
-                    Problem(
-                        file,
-                        line,
-                        f"questions[{index}].id",
-                        f"{label}: duplicate id (also questions[{seen[qid]}])",
-                    )
-                )
+                also = f"{label}: duplicate id (also questions[{seen[qid]}])"
+                problems.append(Problem(file, line, f"questions[{index}].id", also))
             seen.setdefault(qid, index)
-    assessed = {q.get("objective") for q in questions if isinstance(q, dict)}
-    for objective in objectives:
-        if objective not in assessed:
-            problems.append(
-                Problem(
-                    file,
-                    objective_lines[objective],
-                    f"objectives[{list(objectives).index(objective)}]",
-                    f"objective {objective!r} is not assessed by any question",
-                )
-            )
     return problems
 
 
