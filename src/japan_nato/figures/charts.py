@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -131,6 +131,29 @@ def frameworks_figure() -> Figure:
         str(r.framework) if pd.isna(r.abbreviation) else f"{r.framework} ({r.abbreviation})"
         for r in table.itertuples(index=False)
     ]
+    _draw_launch_years(ax_year, table, positions, labels)
+    _draw_member_counts(ax_size, table, positions)
+    for axis in (ax_year, ax_size):
+        for side in ("top", "right"):
+            axis.spines[side].set_visible(False)
+    fig.suptitle("NATO's partnership frameworks", fontsize=13, fontweight="bold")
+    fig.text(
+        0.5,
+        0.01,
+        "In brackets: the row of context.csv or timeline.csv each number comes from. "
+        "The EAPC count includes the Allies.",
+        ha="center",
+        fontsize=8,
+        color="#333333",
+    )
+    fig.subplots_adjust(top=0.88, bottom=0.17)
+    return fig
+
+
+def _draw_launch_years(
+    ax_year: Any, table: pd.DataFrame, positions: list[int], labels: list[str]
+) -> None:
+    """Draw each framework's launch year as a dot, with the row it comes from."""
     known_years = table["launched"].dropna()
     year_low = int(known_years.min()) - 4 if len(known_years) else 1990
     year_high = int(known_years.max()) + 4 if len(known_years) else 2025
@@ -171,6 +194,9 @@ def frameworks_figure() -> Figure:
     ax_year.grid(axis="x", color="#dddddd", linewidth=0.8)
     ax_year.set_axisbelow(True)
 
+
+def _draw_member_counts(ax_size: Any, table: pd.DataFrame, positions: list[int]) -> None:
+    """Draw each framework's member count as a bar, with the row it comes from."""
     sizes = table["members"]
     largest = int(sizes.max()) if sizes.notna().any() else 1
     for y, row in zip(positions, table.itertuples(index=False), strict=True):
@@ -203,21 +229,6 @@ def frameworks_figure() -> Figure:
     ax_size.set_xlim(0, largest * 1.35)
     ax_size.tick_params(axis="y", left=False, labelleft=False)
     ax_size.set_xlabel("Members (as the source counts them)")
-    for axis in (ax_year, ax_size):
-        for side in ("top", "right"):
-            axis.spines[side].set_visible(False)
-    fig.suptitle("NATO's partnership frameworks", fontsize=13, fontweight="bold")
-    fig.text(
-        0.5,
-        0.01,
-        "In brackets: the row of context.csv or timeline.csv each number comes from. "
-        "The EAPC count includes the Allies.",
-        ha="center",
-        fontsize=8,
-        color="#333333",
-    )
-    fig.subplots_adjust(top=0.88, bottom=0.17)
-    return fig
 
 
 def facts_by_topic_figure(facts: pd.DataFrame | None = None) -> Figure:

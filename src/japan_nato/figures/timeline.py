@@ -71,8 +71,6 @@ class _TimeScale:
 
 def timeline_figure(timeline: pd.DataFrame | None = None) -> Figure:
     """Japan–NATO milestones on a date axis, coloured by category, with the Madrid week zoomed."""
-    from matplotlib.lines import Line2D
-
     events = load_timeline() if timeline is None else timeline.copy()
     events = events.sort_values(["date", "event_id"], kind="stable").reset_index(drop=True)
     marked = {
@@ -99,7 +97,28 @@ def timeline_figure(timeline: pd.DataFrame | None = None) -> Figure:
     high = max(positions, default=2000.0) + 1.5
     gap = row * (high - low) / main_h
     slots = _spread(positions, gap, low + gap / 2, high - gap / 2)
-    marked_ids = {event["event_id"] for event in marked.values()}
+    _draw_events(ax, events, positions, slots, {e["event_id"] for e in marked.values()})
+    ax.set_ylim(high, low)  # time runs down the page
+    _draw_time_axis(ax, scale, years, low, high)
+    ax.set_ylabel("Year")
+    ax.set_title(
+        "Each label is linked to its date on the axis; bold: the meeting and the article",
+        fontsize=9,
+        loc="left",
+    )
+
+    _draw_legend(fig, events, height)
+    if zoom:
+        zoom_ax = fig.add_axes((left, foot / height, width, zoom_h / height))
+        _zoom_panel(zoom_ax, events, marked["meeting"], marked["article"])
+    fig.suptitle("Japan and NATO: milestones", fontsize=13, fontweight="bold", y=1 - 0.12 / height)
+    return fig
+
+
+def _draw_events(
+    ax: Any, events: pd.DataFrame, positions: list[float], slots: list[float], marked_ids: set[str]
+) -> None:
+    """Draw each event's marker on the axis, its connector and its label in its slot."""
     for event, position, slot in zip(events.itertuples(index=False), positions, slots, strict=True):
         _, colour, marker = _category_style(event.category)
         after = bool(getattr(event, "after_article", False))
@@ -135,7 +154,12 @@ def timeline_figure(timeline: pd.DataFrame | None = None) -> Figure:
             fontstyle="italic" if after else "normal",
             gid=f"label:{event.event_id}",
         )
-    ax.set_ylim(high, low)  # time runs down the page
+
+
+def _draw_time_axis(
+    ax: Any, scale: _TimeScale, years: list[float], low: float, high: float
+) -> None:
+    """Draw the year axis with its ticks and the marks of the left-out stretches."""
     ax.set_xlim(0.0, 1.0)
     ax.set_xticks([])
     for side in ("top", "right", "bottom"):
@@ -159,12 +183,11 @@ def timeline_figure(timeline: pd.DataFrame | None = None) -> Figure:
             color="#555555",
             va="center",
         )
-    ax.set_ylabel("Year")
-    ax.set_title(
-        "Each label is linked to its date on the axis; bold: the meeting and the article",
-        fontsize=9,
-        loc="left",
-    )
+
+
+def _draw_legend(fig: Figure, events: pd.DataFrame, height: float) -> None:
+    """Draw the legend of the categories present, and the after-the-article style."""
+    from matplotlib.lines import Line2D
 
     present = set(events["category"].astype(str))
     handles = [
@@ -192,11 +215,6 @@ def timeline_figure(timeline: pd.DataFrame | None = None) -> Figure:
         frameon=False,
         bbox_to_anchor=(0.5, 1 - 0.5 / height),
     )
-    if zoom:
-        zoom_ax = fig.add_axes((left, foot / height, width, zoom_h / height))
-        _zoom_panel(zoom_ax, events, marked["meeting"], marked["article"])
-    fig.suptitle("Japan and NATO: milestones", fontsize=13, fontweight="bold", y=1 - 0.12 / height)
-    return fig
 
 
 def _category_style(category: object) -> tuple[str, str, str]:
