@@ -252,3 +252,9 @@ def test_plot_writes_a_png(tmp_path: Path, report: Report) -> None:
     assert target == tmp_path / "chart.png"
     assert target.read_bytes().startswith(PNG_SIGNATURE)
     assert target.stat().st_size > 10_000
+
+
+def test_the_export_and_the_report_share_one_column_list() -> None:
+    from japan_nato.progress.export import EXPORT_COLUMNS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+
+    assert set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS) == set(EXPORT_COLUMNS)

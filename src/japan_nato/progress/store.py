@@ -19,6 +19,7 @@ from japan_nato.errors import ProgressError
 
 if TYPE_CHECKING:
     import sqlite3
+from japan_nato.progress.export import EXPORT_COLUMNS
 from japan_nato.progress.location import ENV_PATH, default_learner, default_path
 from japan_nato.progress.migrations import ATTEMPT_COLUMNS, _Corrupt, _rollback, _TooNew
 from japan_nato.progress.recovery import _memory_copy, _move_aside, _open_file
@@ -199,6 +200,7 @@ class ProgressStore:
         """Write all attempts to a CSV with a learner column; return the rows written."""
         frame = self.attempts()
         frame.insert(0, "learner", learner if learner else default_learner())
+        frame = frame[EXPORT_COLUMNS]
         target = Path(path).expanduser()
         try:
             frame.to_csv(target, index=False)
