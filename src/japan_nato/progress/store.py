@@ -239,10 +239,10 @@ class ProgressStore:
 
 
 def _caller_level() -> int:
-    """Return the warnings stacklevel of the first frame outside this module."""
+    """Return the warnings stacklevel of the first frame outside the package (the learner's)."""
     frame = sys._getframe(1)
     level = 1
-    while frame is not None and frame.f_globals.get("__name__") == __name__:
+    while frame is not None and frame.f_globals.get("__name__", "").split(".")[0] == "japan_nato":
         frame = frame.f_back
         level += 1
     return level

@@ -52,6 +52,27 @@ def evidence_html(fact_ids: tuple[str, ...], data_dir: str | Path | None = None)
     return '<div class="jn-evidence-list">' + "".join(parts) + "</div>"
 
 
+def _buttons(question: Question, number: int) -> tuple[w.Button, w.Button, w.Button]:
+    """Return a card's Check, Hint and Show evidence buttons, each saying what it does."""
+    check_button = w.Button(
+        description="Check",
+        tooltip=f"Check your answer to question {number}",
+        button_style="primary",
+    )
+    hint_button = w.Button(
+        description="Hint",
+        tooltip=f"Show a hint for question {number}"
+        if question.hint
+        else f"Question {number} has no hint; Show evidence gives its sources",
+        disabled=not question.hint,
+    )
+    evidence_button = w.Button(
+        description="Show evidence",
+        tooltip=f"Show the sources behind question {number}",
+    )
+    return check_button, hint_button, evidence_button
+
+
 class QuestionCard(w.VBox):
     """One question: prompt, answer controls, Check / Hint / Show evidence, and feedback."""
 
@@ -70,22 +91,7 @@ class QuestionCard(w.VBox):
             value=f'<p class="jn-prompt"><strong>{number}.</strong> '
             f"{html.escape(question.prompt)}</p>"
         )
-        check_button = w.Button(
-            description="Check",
-            tooltip=f"Check your answer to question {number}",
-            button_style="primary",
-        )
-        hint_button = w.Button(
-            description="Hint",
-            tooltip=f"Show a hint for question {number}"
-            if question.hint
-            else f"Question {number} has no hint; Show evidence gives its sources",
-            disabled=not question.hint,
-        )
-        evidence_button = w.Button(
-            description="Show evidence",
-            tooltip=f"Show the sources behind question {number}",
-        )
+        check_button, hint_button, evidence_button = _buttons(question, number)
         feedback = w.HTML(value="")
         hint = w.HTML(value="")
         evidence = w.HTML(value="")
