@@ -38,7 +38,7 @@ def letter_range(count: int) -> str:
     return f"A–{LETTERS[count - 1]}"
 
 
-def _shown(value: Any) -> str:
+def describe_answer(value: Any) -> str:
     """Describe a learner's answer briefly, without echoing huge values."""
     if value is None:
         return "None"
@@ -55,12 +55,12 @@ def _shown(value: Any) -> str:
     return f"{'An' if name[0].lower() in 'aeiou' else 'A'} {name} value"
 
 
-def _text(value: Any, what: str = "a letter or a text") -> str:
+def as_text(value: Any, what: str = "a letter or a text") -> str:
     """Return value as a usable string, or raise InvalidAnswer."""
     if value is None:
         raise InvalidAnswer("No answer was given.")
     if not isinstance(value, str):
-        raise InvalidAnswer(f"{_shown(value)} is not {what}.")
+        raise InvalidAnswer(f"{describe_answer(value)} is not {what}.")
     if len(value) > MAX_ANSWER_CHARS:
         raise InvalidAnswer("That answer is far too long.")
     if not value.strip():
@@ -68,7 +68,7 @@ def _text(value: Any, what: str = "a letter or a text") -> str:
     return value
 
 
-def _split_list(value: Any) -> list[Any]:
+def split_list(value: Any) -> list[Any]:
     """Return a list answer as a list; a string 'A, C' is split on commas."""
     if isinstance(value, str):
         if len(value) > MAX_ANSWER_CHARS:
@@ -79,25 +79,25 @@ def _split_list(value: Any) -> list[Any]:
     elif value is None:
         raise InvalidAnswer("No answer was given.")
     else:
-        raise InvalidAnswer(f"{_shown(value)} is not a list.")
+        raise InvalidAnswer(f"{describe_answer(value)} is not a list.")
     if len(values) > len(LETTERS):
         raise InvalidAnswer(f"{len(values)} entries are more than there are to choose from.")
     return values
 
 
-def _pick(value: Any, texts: tuple[str, ...], noun: str) -> int:
+def pick(value: Any, texts: tuple[str, ...], noun: str) -> int:
     """Return the index of the text or letter value names among texts."""
-    raw = _text(value)
+    raw = as_text(value)
     wanted = normalise(raw)
     for index, text in enumerate(texts):
         if normalise(text) == wanted:
             return index
     if len(wanted) == 1 and wanted.upper() in LETTERS[: len(texts)]:
         return LETTERS.index(wanted.upper())
-    raise InvalidAnswer(f"{_shown(raw)} is not one of the {noun}s.")
+    raise InvalidAnswer(f"{describe_answer(raw)} is not one of the {noun}s.")
 
 
-def _seeded_order(question_id: str, count: int) -> list[int]:
+def seeded_order(question_id: str, count: int) -> list[int]:
     """Return a fixed shuffled order of range(count), never the identity, seeded by the id."""
     order = list(range(count))
     # A str seed is hashed with SHA-512, so the order is the same in every process.

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 if TYPE_CHECKING:
     import pandas as pd
 from japan_nato.feedback import Feedback
-from japan_nato.quiz.answers import InvalidAnswer, _shown
+from japan_nato.quiz.answers import InvalidAnswer, describe_answer
 
 CORRECT_TITLE = "Correct."  # shown as "✓ Correct."
 
@@ -109,14 +109,14 @@ class Question:
         except InvalidAnswer as err:
             return self._invalid(str(err))
         except Exception:  # an odd object (say, one whose __eq__ raises) must not break check()
-            return self._invalid(f"{_shown(answer)} could not be read as an answer.")
+            return self._invalid(f"{describe_answer(answer)} could not be read as an answer.")
         # The one parse also gives the canonical text that the progress store records.
         return replace(self.grade(parsed), answer_text=self.format_answer(parsed))
 
     def answer_text(self, answer: Any) -> str:
         """Return a valid answer in a canonical plain-text form (for the progress store)."""
         result = self.check(answer)
-        return result.answer_text if result.valid else _shown(answer)
+        return result.answer_text if result.valid else describe_answer(answer)
 
     def _invalid(self, reason: str) -> Result:
         feedback = Feedback(False, "", reason=reason, help=self.answer_help())

@@ -11,13 +11,13 @@ if TYPE_CHECKING:
 from japan_nato.quiz.answers import (
     LETTERS,
     InvalidAnswer,
-    _pick,
-    _seeded_order,
-    _shown,
-    _split_list,
-    _text,
+    as_text,
+    describe_answer,
     letter_range,
     normalise,
+    pick,
+    seeded_order,
+    split_list,
 )
 from japan_nato.quiz.model import Question, Result
 
@@ -40,7 +40,7 @@ class Matching(Question):
     @property
     def display_definitions(self) -> tuple[str, ...]:
         """The definitions in their fixed shuffled display order (lettered A, B, ...)."""
-        order = _seeded_order(self.id, len(self.pairs))
+        order = seeded_order(self.id, len(self.pairs))
         return tuple(self.pairs[i][1] for i in order)
 
     def parse(self, answer: Any) -> tuple[int, ...]:
@@ -55,17 +55,17 @@ class Matching(Question):
             chosen: dict[int, int] = {}
             for key, value in answer.items():
                 term = self._term_index(key)
-                chosen[term] = definitions.index(shown[_pick(value, shown, "definition")])
+                chosen[term] = definitions.index(shown[pick(value, shown, "definition")])
             missing = [self.terms[i] for i in range(len(self.pairs)) if i not in chosen]
             if missing:
                 raise InvalidAnswer(f"No definition was given for “{missing[0]}”.")
             result = tuple(chosen[i] for i in range(len(self.pairs)))
         else:
-            values = _split_list(answer)
+            values = split_list(answer)
             if len(values) != len(self.pairs):
                 raise InvalidAnswer(f"{len(values)} of {len(self.pairs)} matches were given.")
             result = tuple(
-                definitions.index(shown[_pick(value, shown, "definition")]) for value in values
+                definitions.index(shown[pick(value, shown, "definition")]) for value in values
             )
         if len(set(result)) != len(result):
             raise InvalidAnswer("The same definition was used twice.")
@@ -74,14 +74,14 @@ class Matching(Question):
     def _term_index(self, key: Any) -> int:
         if isinstance(key, int) and not isinstance(key, bool) and 1 <= key <= len(self.terms):
             return key - 1
-        raw = _text(key, "a term or its number")
+        raw = as_text(key, "a term or its number")
         wanted = normalise(raw)
         for index, term in enumerate(self.terms):
             if normalise(term) == wanted:
                 return index
         if wanted.isdigit() and 1 <= int(wanted) <= len(self.terms):
             return int(wanted) - 1
-        raise InvalidAnswer(f"{_shown(raw)} is not one of the terms.")
+        raise InvalidAnswer(f"{describe_answer(raw)} is not one of the terms.")
 
     def grade(self, parsed: tuple[int, ...]) -> Result:
         """Right if every term has its definition; otherwise count the right matches."""

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     pass
-from japan_nato.quiz.answers import LETTERS, InvalidAnswer, _pick, _split_list, letter_range
+from japan_nato.quiz.answers import LETTERS, InvalidAnswer, letter_range, pick, split_list
 from japan_nato.quiz.model import Option, Question, Result
 from japan_nato.quiz.types.fields import _choice_lines, _option_problems, _options_from_raw
 
@@ -27,11 +27,11 @@ class MultipleSelect(Question):
         """Return the set of chosen option indexes."""
         if isinstance(answer, set | frozenset):
             answer = sorted(answer, key=str)
-        values = _split_list(answer)
+        values = split_list(answer)
         if not values:
             raise InvalidAnswer("No option was chosen.")
         texts = tuple(o.text for o in self.options)
-        chosen = [_pick(value, texts, "option") for value in values]
+        chosen = [pick(value, texts, "option") for value in values]
         if len(set(chosen)) != len(chosen):
             raise InvalidAnswer("The same option was given twice.")
         return frozenset(chosen)

@@ -11,10 +11,10 @@ if TYPE_CHECKING:
 from japan_nato.quiz.answers import (
     LETTERS,
     InvalidAnswer,
-    _pick,
-    _seeded_order,
-    _split_list,
     letter_range,
+    pick,
+    seeded_order,
+    split_list,
 )
 from japan_nato.quiz.model import Question, Result
 from japan_nato.quiz.types.fields import _string_list_problems
@@ -33,17 +33,17 @@ class Ordering(Question):
     @property
     def display_items(self) -> tuple[str, ...]:
         """The items in their fixed shuffled display order (lettered A, B, ...)."""
-        return tuple(self.items[i] for i in _seeded_order(self.id, len(self.items)))
+        return tuple(self.items[i] for i in seeded_order(self.id, len(self.items)))
 
     def parse(self, answer: Any) -> tuple[int, ...]:
         """Return the answer as item indexes in the learner's order."""
         if isinstance(answer, set | frozenset):
             raise InvalidAnswer("A set has no order.")
-        values = _split_list(answer)
+        values = split_list(answer)
         if values and any(value is None for value in values):
             raise InvalidAnswer("Choose an item for every position.")
         shown = self.display_items
-        chosen = [self.items.index(shown[_pick(value, shown, "item")]) for value in values]
+        chosen = [self.items.index(shown[pick(value, shown, "item")]) for value in values]
         if len(set(chosen)) != len(chosen):
             raise InvalidAnswer("The same item was given twice.")
         if len(chosen) != len(self.items):

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     pass
-from japan_nato.quiz.answers import InvalidAnswer, _shown, _text, normalise
+from japan_nato.quiz.answers import InvalidAnswer, as_text, describe_answer, normalise
 from japan_nato.quiz.model import Question, Result
 from japan_nato.quiz.types.fields import _string_list_problems
 
@@ -34,28 +34,28 @@ class ShortAnswer(Question):
     def parse(self, answer: Any) -> str | float:
         """Return the normalised text, or the number."""
         if isinstance(answer, float) and not math.isfinite(answer):
-            raise InvalidAnswer(f"{_shown(answer)} is not a usable answer.")
+            raise InvalidAnswer(f"{describe_answer(answer)} is not a usable answer.")
         if self.number is None:
             if isinstance(answer, int | float) and not isinstance(answer, bool):
                 answer = str(answer)
-            text = normalise(_text(answer, "text"))
+            text = normalise(as_text(answer, "text"))
             if not text:
                 raise InvalidAnswer("The answer has no letters or digits.")
             return text
         if isinstance(answer, int | float) and not isinstance(answer, bool):
             value = float(answer)
         else:
-            text = _text(answer, "a number")
+            text = as_text(answer, "a number")
             found = NUMBER_PATTERN.findall(unicodedata.normalize("NFKC", text))
             if len(found) != 1:
-                raise InvalidAnswer(f"{_shown(text)} does not contain exactly one number.")
+                raise InvalidAnswer(f"{describe_answer(text)} does not contain exactly one number.")
             number = found[0]
             # "1,400" is a thousands separator; "2,5" a decimal comma.
             if re.fullmatch(r"[-+]?\d{1,3}(?:,\d{3})+", number):
                 number = number.replace(",", "")
             value = float(number.replace(",", "."))
         if not math.isfinite(value):
-            raise InvalidAnswer(f"{_shown(value)} is not a usable number.")
+            raise InvalidAnswer(f"{describe_answer(value)} is not a usable number.")
         return value
 
     def grade(self, parsed: str | float) -> Result:

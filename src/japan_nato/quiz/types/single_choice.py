@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     pass
-from japan_nato.quiz.answers import LETTERS, _pick, letter_range
+from japan_nato.quiz.answers import LETTERS, letter_range, pick
 from japan_nato.quiz.model import Option, Question, Result
 from japan_nato.quiz.types.fields import _choice_lines, _option_problems, _options_from_raw
 
@@ -25,7 +25,7 @@ class SingleChoice(Question):
 
     def parse(self, answer: Any) -> int:
         """Return the index of the chosen option."""
-        return _pick(answer, tuple(o.text for o in self.options), "option")
+        return pick(answer, tuple(o.text for o in self.options), "option")
 
     def grade(self, parsed: int) -> Result:
         """Right if the chosen option is the correct one."""

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     pass
-from japan_nato.quiz.answers import InvalidAnswer, _shown, _text, normalise
+from japan_nato.quiz.answers import InvalidAnswer, as_text, describe_answer, normalise
 from japan_nato.quiz.model import Question, Result
 
 TRUE_WORDS = {"true": True, "t": True, "yes": True, "false": False, "f": False, "no": False}
@@ -29,9 +29,9 @@ class TrueFalse(Question):
         """Return the answer as a bool."""
         if isinstance(answer, bool):
             return answer
-        word = normalise(_text(answer, "True or False"))
+        word = normalise(as_text(answer, "True or False"))
         if word not in TRUE_WORDS:
-            raise InvalidAnswer(f"{_shown(answer)} is not True or False.")
+            raise InvalidAnswer(f"{describe_answer(answer)} is not True or False.")
         return TRUE_WORDS[word]
 
     def grade(self, parsed: bool) -> Result:
