@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from japan_nato.paths import data_dir
+from japan_nato.dataset.paths import data_dir
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

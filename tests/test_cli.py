@@ -15,8 +15,8 @@ import pytest
 
 import japan_nato
 from japan_nato.cli import main
-from japan_nato.paths import data_dir
-from japan_nato.progress_db import ProgressStore
+from japan_nato.dataset.paths import data_dir
+from japan_nato.progress import ProgressStore
 from japan_nato.quiz import LETTERS, bank_names, load_bank
 
 SRC = Path(japan_nato.__file__).resolve().parents[1]

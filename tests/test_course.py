@@ -158,7 +158,7 @@ def test_navigation_links_are_current():
 
 
 def test_committed_answer_key_is_current():
-    from japan_nato.answer_key import answer_key
+    from japan_nato.instructor.answer_key import answer_key
 
     committed = (REPO / "instructors" / "answer-key.md").read_text(encoding="utf-8")
     assert committed == answer_key(), "Run `make answer-key`."

@@ -10,9 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from japan_nato import data
+from japan_nato import dataset as data
+from japan_nato.dataset.paths import data_dir
 from japan_nato.errors import DataError
-from japan_nato.paths import data_dir
 
 from .conftest import SHARED
 

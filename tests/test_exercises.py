@@ -10,15 +10,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from japan_nato import data
+from japan_nato import dataset as data
 from japan_nato.errors import DataError
 from japan_nato.exercises import (
     Feedback,
-    _run_snippets,
     exercise,
     exercise_ids,
     exercise_problems,
 )
+from japan_nato.exercises.runner import _run_snippets
 
 # Typical wrong answers live with each exercise in data/exercises.toml (`wrong_answers`).
 MIN_WRONG_ANSWERS = 2
@@ -555,3 +555,39 @@ def test_wrong_answers_that_pass_or_say_otherwise_are_problems(data_copy):
     assert "passes the check" in found[(start + 8, f"exercises[{n}].wrong_answers[0]")]
     assert "does not say 'smaller'" in found[(start + 9, f"exercises[{n}].wrong_answers[1]")]
     assert len(found) == 2
+
+
+BIG = 2_000_000
+
+
+def test_a_two_million_row_series_gets_the_same_messages(tmp_path):
+    # Comparison is vectorised and only the few labels a message names are picked out; the
+    # messages must read exactly as they do for a small Series.
+    by_label = _toy(
+        tmp_path / "a",
+        f"pd.Series(np.arange({BIG}) % 7, name='n')",
+        "compare = { check_index = true }",
+        setup="import numpy as np",
+    )
+    expected = pd.Series(np.arange(BIG) % 7, name="n")
+    assert by_label.check(expected.copy()).correct
+    shifted = expected.copy()
+    shifted.index = shifted.index + BIG  # no label is where it should be
+    text = str(by_label.check(shifted))
+    assert f"missing {BIG} labels: 0, 1, 2, 3, 4 and {BIG - 5} more" in text
+    assert f"unexpected {BIG} labels: {BIG}, {BIG + 1}, {BIG + 2}, {BIG + 3}, {BIG + 4}" in text
+    one_off = expected.copy()
+    one_off.iloc[1_234_567] = -1
+    assert "1 value differs: at 1234567." in str(by_label.check(one_off))
+
+    by_position = _toy(
+        tmp_path / "b",
+        f"pd.Series(np.arange({BIG}) % 7, name='n')",
+        "compare = { check_order = false }",
+        setup="import numpy as np",
+    )
+    assert by_position.check(expected.sample(frac=1, random_state=0)).correct
+    two_off = expected.copy()
+    two_off.iloc[[5, 6]] = 99
+    # Compared as sorted values: the two changed values shift one more out of place.
+    assert "3 values differ." in str(by_position.check(two_off))

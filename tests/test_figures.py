@@ -9,7 +9,8 @@ from itertools import combinations
 import pandas as pd
 import pytest
 
-from japan_nato import data, figures
+from japan_nato import dataset as data
+from japan_nato import figures
 
 
 def _texts(ax) -> list[str]:

@@ -37,10 +37,11 @@ def test_wheel_ships_the_data_and_finds_it(tmp_path: Path):
         archive.extractall(tmp_path / "site")
     assert "japan_nato/data/article.txt" in names
     assert "japan_nato/data/datapackage.json" in names
-    assert "japan_nato/shortcut_guard.js" in names
+    assert "japan_nato/views/assets/shortcut_guard.js" in names
+    assert "japan_nato/views/assets/quiz.css" in names
     assert "japan_nato/py.typed" in names  # type checkers read the package's annotations
     script = (
-        "import japan_nato, japan_nato.paths as p, japan_nato.data as d;"
+        "import japan_nato, japan_nato.dataset.paths as p, japan_nato.dataset as d;"
         "print(japan_nato.__file__); print(p.data_dir()); print(len(d.load_facts()))"
     )
     out = subprocess.run(

@@ -17,9 +17,8 @@ from pathlib import Path
 import pytest
 
 import japan_nato
-from japan_nato import progress_db
 from japan_nato.errors import ProgressError
-from japan_nato.progress_db import (
+from japan_nato.progress import (
     ATTEMPT_COLUMNS,
     MAX_ANSWER_CHARS,
     MIGRATIONS,
@@ -28,6 +27,8 @@ from japan_nato.progress_db import (
     ProgressStore,
     default_path,
     get_store,
+    migrations,
+    recovery,
 )
 
 SRC = Path(japan_nato.__file__).resolve().parents[1]
@@ -213,7 +214,7 @@ def test_get_store_shares_one_store_per_path(tmp_path: Path, monkeypatch) -> Non
 
 
 def test_importing_the_store_does_not_import_sqlite3() -> None:
-    code = "import sys, japan_nato.progress_db; assert 'sqlite3' not in sys.modules"
+    code = "import sys, japan_nato.progress.store; assert 'sqlite3' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True, env=_env())
 
 
@@ -222,7 +223,7 @@ def test_importing_the_store_does_not_import_sqlite3() -> None:
 WRITER = textwrap.dedent(
     """
     import sys
-    from japan_nato.progress_db import ProgressStore
+    from japan_nato.progress import ProgressStore
 
     store = ProgressStore(sys.argv[1])
     for index in range(200):
@@ -331,7 +332,7 @@ def test_a_moved_aside_name_that_exists_gets_a_counter(tmp_path: Path, monkeypat
         def now(cls, tz=None):
             return datetime(2024, 5, 6, 7, 8, 9, tzinfo=tz)
 
-    monkeypatch.setattr(progress_db, "datetime", Frozen)
+    monkeypatch.setattr(recovery, "datetime", Frozen)
     path = tmp_path / "progress.sqlite"
     earlier = tmp_path / "progress.sqlite.corrupt-20240506T070809Z"
     earlier.write_bytes(b"an earlier rescue")
@@ -393,7 +394,7 @@ def test_a_read_only_folder_falls_back_to_memory(tmp_path: Path) -> None:
 READ_ONLY_CHECK = textwrap.dedent(
     """
     import sys, warnings
-    from japan_nato.progress_db import ProgressStore
+    from japan_nato.progress import ProgressStore
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -502,8 +503,8 @@ def test_a_failing_migration_changes_nothing(tmp_path: Path, monkeypatch) -> Non
         "broken",
         ("CREATE TABLE extra (x INTEGER NOT NULL)", "INSERT INTO extra SELECT NULL FROM answers"),
     )
-    monkeypatch.setattr(progress_db, "MIGRATIONS", (*MIGRATIONS, broken))
-    monkeypatch.setattr(progress_db, "SCHEMA_VERSION", broken.version)
+    monkeypatch.setattr(migrations, "MIGRATIONS", (*MIGRATIONS, broken))
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", broken.version)
 
     with pytest.warns(UserWarning, match="will NOT be saved"):
         ProgressStore(path).close()

@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
+from japan_nato.api import progress, quiz
+from japan_nato.dataset.paths import data_dir
 from japan_nato.errors import DataError, JapanNatoError
-from japan_nato.paths import data_dir
 from japan_nato.quiz import (
     QUESTION_TYPES,
     Matching,
@@ -25,8 +26,6 @@ from japan_nato.quiz import (
     bank_problems,
     load_bank,
     normalise,
-    progress,
-    quiz,
 )
 from tests.quiz_helpers import TEST_BANK, FakeStore, right_answer, write_bank, wrong_answer
 
@@ -579,7 +578,7 @@ def test_bank_names_are_sorted_stems(shared_dir: Path) -> None:
 
 
 def test_real_bank_is_valid_against_the_course_facts() -> None:
-    from japan_nato.data import all_fact_ids
+    from japan_nato.dataset import all_fact_ids
 
     assert all_bank_problems(known_fact_ids=all_fact_ids()) == []
     bank = load_bank(REAL_BANK)
@@ -703,7 +702,7 @@ def test_default_store_uses_the_environment_path(
 
 
 def test_real_store_keeps_progress_across_a_restart(shared_dir: Path, tmp_path: Path) -> None:
-    from japan_nato.progress_db import ProgressStore
+    from japan_nato.progress import ProgressStore
 
     path = tmp_path / "progress.sqlite"
     first = ProgressStore(path)
@@ -741,7 +740,7 @@ def test_progress_per_bank(shared_dir: Path) -> None:
 
 
 def test_progress_with_a_real_store(shared_dir: Path, tmp_path: Path) -> None:
-    from japan_nato.progress_db import ProgressStore
+    from japan_nato.progress import ProgressStore
 
     with ProgressStore(tmp_path / "p.sqlite") as store:
         quiz("99_test", data_dir=shared_dir, store=store).answer("t-number", "6")

@@ -8,8 +8,7 @@ import pandas as pd
 import pytest
 
 from japan_nato.errors import DataError
-from japan_nato.progress_db import ProgressStore
-from japan_nato.report import (
+from japan_nato.instructor.report import (
     Report,
     build_report,
     format_table,
@@ -17,6 +16,7 @@ from japan_nato.report import (
     plot,
     render_text,
 )
+from japan_nato.progress import ProgressStore
 
 SAMPLES = sorted((Path(__file__).parent / "data").glob("progress_*.csv"))
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -252,3 +252,9 @@ def test_plot_writes_a_png(tmp_path: Path, report: Report) -> None:
     assert target == tmp_path / "chart.png"
     assert target.read_bytes().startswith(PNG_SIGNATURE)
     assert target.stat().st_size > 10_000
+
+
+def test_the_export_and_the_report_share_one_column_list() -> None:
+    from japan_nato.progress.export import EXPORT_COLUMNS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+
+    assert set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS) == set(EXPORT_COLUMNS)

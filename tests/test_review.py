@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from japan_nato.progress_db import ProgressStore
+from japan_nato.api import review_quiz
+from japan_nato.progress import ProgressStore
 from japan_nato.quiz import Quiz, bank_names, load_bank
-from japan_nato.review import EXCLUDED_BANKS, OWN_BANK, ReviewQuiz, missed_questions, review_quiz
+from japan_nato.quiz.review import EXCLUDED_BANKS, OWN_BANK, ReviewQuiz, missed_questions
 
 
 @pytest.fixture
@@ -186,13 +187,15 @@ def test_default_store_follows_the_environment(store: ProgressStore) -> None:
 
 
 def test_size_must_be_positive(store: ProgressStore) -> None:
-    with pytest.raises(ValueError, match="at least 1"):
+    with pytest.raises(ValueError, match=r"review_quiz\(size=0\).*1 or more") as caught:
         review_quiz(size=0, store=store)
+    # In a notebook it is one line, not a traceback into the package.
+    assert caught.value._render_traceback_() == [f"UsageError: {caught.value}"]
 
 
 def test_widget_records_under_the_question_bank(store: ProgressStore) -> None:
     pytest.importorskip("ipywidgets")
-    from japan_nato.widgets import QuizWidget
+    from japan_nato.views.quiz_widget import QuizWidget
 
     review = review_quiz(size=len(_pool()), store=store)
     question = next(q for q in review.questions if q.type_name == "single_choice")

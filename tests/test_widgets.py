@@ -10,10 +10,11 @@ from typing import Any
 import ipywidgets as w
 import pytest
 
+from japan_nato.api import quiz
+from japan_nato.dataset.paths import data_dir
 from japan_nato.errors import ProgressError
-from japan_nato.paths import data_dir
-from japan_nato.quiz import Quiz, quiz
-from japan_nato.widgets import QuestionCard, QuizWidget, evidence_html
+from japan_nato.quiz import Quiz
+from japan_nato.views.quiz_widget import QuestionCard, QuizWidget, evidence_html
 from tests.quiz_helpers import TEST_BANK, FakeStore, right_answer, write_bank, wrong_answer
 
 SCRIPT_BANK = """\
@@ -235,7 +236,7 @@ def test_questions_answered_before_are_marked(shared_dir: Path) -> None:
 
 
 def test_progress_survives_a_new_widget_with_a_real_store(shared_dir: Path, tmp_path: Path) -> None:
-    from japan_nato.progress_db import ProgressStore
+    from japan_nato.progress import ProgressStore
 
     path = tmp_path / "progress.sqlite"
     with ProgressStore(path) as first:

@@ -1,30 +1,49 @@
 """Japan-NATO Partnership course: data loaders, quizzes, exercises and progress."""
 
-from japan_nato.data import (
+# The subpackages named like learner functions (quiz, progress) are imported first, so the
+# functions bound below are what `japan_nato.quiz` and `japan_nato.progress` mean afterwards.
+import japan_nato.progress
+import japan_nato.quiz  # noqa: F401
+from japan_nato.api import (
     article_sentences,
+    check_setup,
     evidence,
+    exercise,
     load_article,
     load_context,
     load_facts,
     load_glossary,
     load_timeline,
+    progress,
+    quiz,
+    review_quiz,
 )
-from japan_nato.errors import DataError, JapanNatoError, Problem, ProgressError
-from japan_nato.exercises import exercise
+from japan_nato.course import Course
+from japan_nato.errors import (
+    DataError,
+    InvalidAnswer,
+    JapanNatoError,
+    Problem,
+    ProgressError,
+    UnknownId,
+    UsageError,
+)
 from japan_nato.figures import facts_by_topic_figure, frameworks_figure, timeline_figure
-from japan_nato.quiz import Quiz, Result, progress, quiz
-from japan_nato.review import review_quiz
-from japan_nato.setup_check import check_setup
+from japan_nato.quiz import Quiz, Result
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Course",
     "DataError",
+    "InvalidAnswer",
     "JapanNatoError",
     "Problem",
     "ProgressError",
     "Quiz",
     "Result",
+    "UnknownId",
+    "UsageError",
     "__version__",
     "article_sentences",
     "check_setup",

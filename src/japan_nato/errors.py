@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -13,6 +13,9 @@ class Problem:
     line: int | None
     column: str
     message: str
+    # Why it happened, for code that sorts problems (e.g. "data": a broken data table made it
+    # fail); not part of the message, and not compared.
+    cause: str = field(default="", compare=False)
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
@@ -39,3 +42,19 @@ class DataError(JapanNatoError, ValueError):
 
 class ProgressError(JapanNatoError):
     """The progress store could not be read or written."""
+
+
+class UnknownId(JapanNatoError, KeyError):
+    """An exercise, fact or question id the course does not have; the message says which exist."""
+
+    def __str__(self) -> str:
+        # KeyError would show the message in quotes, as if it were the missing key.
+        return str(self.args[0]) if self.args else ""
+
+
+class InvalidAnswer(JapanNatoError, ValueError):
+    """A learner's answer that is not well formed; the message says what was wrong with it."""
+
+
+class UsageError(JapanNatoError, ValueError):
+    """A call with an argument that cannot work, e.g. review_quiz(size=0)."""

@@ -11,9 +11,8 @@ from pathlib import Path
 import pandas as pd
 
 from japan_nato.errors import DataError, Problem
+from japan_nato.progress.export import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 
-REQUIRED_COLUMNS = ["learner", "bank", "question_id", "correct", "answered_at"]
-OPTIONAL_COLUMNS = {"objective": "", "answer": "", "chosen_wrong": "[]"}
 _TRUE = {"true", "1", "yes", "t"}
 _FALSE = {"false", "0", "no", "f"}
 # Okabe-Ito palette: distinguishable with the common colour-vision deficiencies.

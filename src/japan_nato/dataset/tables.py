@@ -1,148 +1,19 @@
-"""Load and validate the course data: the article, its facts, context, timeline and glossary."""
+"""The course tables: the Table Schema subset, row checks, typed frames, loaders."""
 
 from __future__ import annotations
 
 import csv
-import html
 import json
 import re
-from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
+from japan_nato.dataset.article import _read_article
+from japan_nato.dataset.paths import ID_FIELDS, SCHEMA_FILE, TABLES, _dir_stamp, resolve_data_dir
 from japan_nato.errors import DataError, Problem
-from japan_nato.paths import resolve_data_dir
-
-ARTICLE_FILE = "article.txt"
-SCHEMA_FILE = "datapackage.json"
-TABLES = ("facts", "context", "timeline", "glossary")
-ID_FIELDS = {
-    "facts": "fact_id",
-    "context": "context_id",
-    "timeline": "event_id",
-    "glossary": "term_id",
-}
-
-# A sentence ends at . ? ! (and a closing quote) before white space, or at a line break that
-# starts a new capitalised line: the article wraps some sentences across lines and has a heading.
-_SENTENCE_END = re.compile(r"[.?!][”’\"]?(?=\s)|\n(?=[A-Z0-9“\"])")
-
-
-@dataclass(frozen=True)
-class Sentence:
-    """One sentence of the article with its character offsets."""
-
-    index: int
-    text: str
-    start: int
-    end: int
-
-
-@dataclass(frozen=True, repr=False)
-class Evidence:
-    """The text that supports a fact: an article sentence or a primary-source excerpt."""
-
-    fact_id: str
-    statement: str
-    text: str
-    start: int
-    end: int
-    source_name: str
-    source_url: str
-
-    @property
-    def quote(self) -> str:
-        """The supporting span inside `text`."""
-        return self.text[self.start : self.end]
-
-    def html(self) -> str:
-        """Return escaped HTML with the supporting span marked."""
-        before, quote, after = (
-            html.escape(self.text[: self.start]),
-            html.escape(self.quote),
-            html.escape(self.text[self.end :]),
-        )
-        url = html.escape(self.source_url, quote=True)
-        return (
-            f'<div class="jn-evidence"><p><strong>{html.escape(self.fact_id)}</strong>: '
-            f"{html.escape(self.statement)}</p>"
-            f"<blockquote>{before}<mark>{quote}</mark>{after}</blockquote>"
-            f'<p>Source: <a href="{url}" target="_blank" rel="noopener" '
-            'style="text-decoration: underline">'
-            f"{html.escape(self.source_name)}</a></p></div>"
-        )
-
-    def _repr_html_(self) -> str:
-        return self.html()
-
-    def __str__(self) -> str:
-        marked = f"{self.text[: self.start]}[{self.quote}]{self.text[self.end :]}"
-        source = f"Source: {self.source_name} <{self.source_url}>"
-        return f"{self.fact_id}: {self.statement}\n  > {marked}\n  {source}"
-
-    def __repr__(self) -> str:
-        return str(self)
-
-
-def _dir_stamp(directory: Path) -> tuple[tuple[str, int], ...]:
-    """Return the names and modification times of the data files, to key the cache."""
-    names = [ARTICLE_FILE, SCHEMA_FILE, *(f"{t}.csv" for t in TABLES)]
-    stamp = []
-    for name in names:
-        try:
-            stamp.append((name, (directory / name).stat().st_mtime_ns))
-        except OSError:
-            stamp.append((name, -1))
-    return tuple(stamp)
-
-
-def _read_article(directory: Path) -> str:
-    """Read article.txt or raise DataError naming the file."""
-    path = directory / ARTICLE_FILE
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise DataError(
-            Problem(ARTICLE_FILE, None, "-", f"file not found in {directory.name}/")
-        ) from None
-    except UnicodeDecodeError as exc:
-        raise DataError(
-            Problem(ARTICLE_FILE, None, "-", f"not valid UTF-8 ({exc.reason})")
-        ) from None
-
-
-@lru_cache(maxsize=32)
-def _article_cached(directory: Path, stamp: tuple) -> str:
-    return _read_article(directory)
-
-
-def load_article(data_dir: str | Path | None = None) -> str:
-    """Return the article text exactly as published."""
-    directory = resolve_data_dir(data_dir)
-    return _article_cached(directory, _dir_stamp(directory))
-
-
-def split_sentences(text: str) -> list[Sentence]:
-    """Split text into sentences with their offsets."""
-    sentences: list[Sentence] = []
-    pos = 0
-    bounds = [m.end() if m.group() != "\n" else m.start() for m in _SENTENCE_END.finditer(text)]
-    for end in [*bounds, len(text)]:
-        chunk = text[pos:end]
-        stripped = chunk.strip()
-        if stripped:
-            start = pos + (len(chunk) - len(chunk.lstrip()))
-            sentences.append(Sentence(len(sentences), stripped, start, start + len(stripped)))
-        pos = end
-    return sentences
-
-
-def article_sentences(data_dir: str | Path | None = None) -> list[Sentence]:
-    """Return the article's sentences with their offsets."""
-    return split_sentences(load_article(data_dir))
 
 
 @lru_cache(maxsize=32)
@@ -405,45 +276,3 @@ def all_fact_ids(data_dir: str | Path | None = None) -> set[str]:
     for name, loader in _LOADERS.items():
         ids.update(loader(data_dir)[ID_FIELDS[name]].dropna())
     return ids
-
-
-def evidence(fact_id: str, data_dir: str | Path | None = None) -> Evidence:
-    """Return the article sentence(s) or source excerpt that support a fact id."""
-    fact_id = str(fact_id).strip()
-    if fact_id.startswith("A"):
-        facts = load_facts(data_dir).set_index("fact_id")
-        if fact_id in facts.index:
-            row = facts.loc[fact_id]
-            article = load_article(data_dir)
-            start = article.index(row["quote"])
-            end = start + len(row["quote"])
-            inside = [s for s in split_sentences(article) if s.start < end and s.end > start]
-            first, last = inside[0].start, inside[-1].end
-            return Evidence(
-                fact_id,
-                row["statement"],
-                article[first:last],
-                start - first,
-                end - first,
-                "The Diplomatic Insight, Madrid, 5 July 2022 (the article)",
-                "https://thediplomaticinsight.com/japanese-prime-minister-meets-natos-secretary-general/",
-            )
-    for name, statement_column in (
-        ("context", "claim"),
-        ("timeline", "description"),
-        ("glossary", "definition"),
-    ):
-        table = _LOADERS[name](data_dir).set_index(ID_FIELDS[name])
-        if fact_id in table.index:
-            row = table.loc[fact_id]
-            excerpt = row["excerpt"]
-            return Evidence(
-                fact_id,
-                row[statement_column],
-                excerpt,
-                0,
-                len(excerpt),
-                row["source_name"],
-                row["source_url"],
-            )
-    raise KeyError(f"no fact, context, timeline or glossary entry with id {fact_id!r}")

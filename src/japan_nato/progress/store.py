@@ -1,8 +1,7 @@
-"""Learner progress: every checked answer, stored in SQLite."""
+"""ProgressStore: every checked answer, in SQLite (or in memory as a fallback)."""
 
 from __future__ import annotations
 
-import getpass
 import json
 import os
 import reprlib
@@ -10,7 +9,6 @@ import sys
 import threading
 import warnings
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,104 +19,18 @@ from japan_nato.errors import ProgressError
 
 if TYPE_CHECKING:
     import sqlite3
+from japan_nato.progress.export import EXPORT_COLUMNS
+from japan_nato.progress.location import ENV_PATH, default_learner, default_path
+from japan_nato.progress.migrations import ATTEMPT_COLUMNS, _Corrupt, _rollback, _TooNew
+from japan_nato.progress.recovery import _memory_copy, _move_aside, _open_file
 
-ENV_PATH = "JAPAN_NATO_PROGRESS"
-ENV_LEARNER = "JAPAN_NATO_LEARNER"
-BUSY_TIMEOUT_MS = 10_000
 MAX_ANSWER_CHARS = 2_000
 
-ATTEMPT_COLUMNS = [
-    "bank",
-    "question_id",
-    "objective",
-    "answer",
-    "correct",
-    "chosen_wrong",
-    "answered_at",
-]
-
-
-@dataclass(frozen=True)
-class Migration:
-    """One named, recorded step of the progress schema."""
-
-    version: int
-    name: str
-    statements: tuple[str, ...]
-
-
-# Append only: a file at version N gets migrations N+1.. applied in one transaction.
-MIGRATIONS: tuple[Migration, ...] = (
-    Migration(
-        1,
-        "create_answers",
-        (
-            """CREATE TABLE schema_migrations (
-                version INTEGER PRIMARY KEY,
-                name TEXT NOT NULL,
-                applied_at TEXT NOT NULL
-            )""",
-            """CREATE TABLE answers (
-                id INTEGER PRIMARY KEY,
-                bank TEXT NOT NULL,
-                question_id TEXT NOT NULL,
-                answer TEXT NOT NULL,          -- JSON
-                correct INTEGER NOT NULL,
-                answered_at TEXT NOT NULL      -- UTC, ISO 8601
-            )""",
-            "CREATE INDEX answers_bank_question ON answers (bank, question_id)",
-        ),
-    ),
-    Migration(
-        2,
-        "add_objective_and_chosen_wrong",
-        (
-            "ALTER TABLE answers ADD COLUMN objective TEXT NOT NULL DEFAULT ''",
-            # JSON list of the wrong option texts a learner picked (for the instructor report)
-            "ALTER TABLE answers ADD COLUMN chosen_wrong TEXT NOT NULL DEFAULT '[]'",
-        ),
-    ),
-)
-SCHEMA_VERSION = MIGRATIONS[-1].version
-
-# SQLite primary result codes (the low byte of an extended code).
-_SQLITE_CORRUPT = 11
-_SQLITE_NOTADB = 26
 
 _FIX_HINT = (
     f"To save progress, set the environment variable {ENV_PATH} to a file in a folder you "
     f"can write to, e.g. {ENV_PATH}=~/japan_nato_progress.sqlite, and restart the kernel."
 )
-
-
-class _Corrupt(Exception):
-    """The file is not a usable progress database."""
-
-
-class _TooNew(Exception):
-    """The file was written by a newer japan_nato."""
-
-
-def default_path() -> Path:
-    """Return $JAPAN_NATO_PROGRESS, else <jupyter data dir>/japan_nato/progress.sqlite."""
-    env = os.environ.get(ENV_PATH, "").strip()
-    if env:
-        return Path(env).expanduser()
-    from jupyter_core.paths import jupyter_data_dir
-
-    return Path(jupyter_data_dir()) / "japan_nato" / "progress.sqlite"
-
-
-def default_learner() -> str:
-    """Return $JAPAN_NATO_LEARNER, else the login name, else "learner"."""
-    env = os.environ.get(ENV_LEARNER, "").strip()
-    if env:
-        return env
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError, ImportError):
-        # No login name in some containers (a uid without a passwd entry).
-        return "learner"
 
 
 class ProgressStore:
@@ -288,6 +200,7 @@ class ProgressStore:
         """Write all attempts to a CSV with a learner column; return the rows written."""
         frame = self.attempts()
         frame.insert(0, "learner", learner if learner else default_learner())
+        frame = frame[EXPORT_COLUMNS]
         target = Path(path).expanduser()
         try:
             frame.to_csv(target, index=False)
@@ -326,16 +239,18 @@ class ProgressStore:
 
 
 def _caller_level() -> int:
-    """Return the warnings stacklevel of the first frame outside this module."""
+    """Return the warnings stacklevel of the first frame outside the package (the learner's)."""
     frame = sys._getframe(1)
     level = 1
-    while frame is not None and frame.f_globals.get("__name__") == __name__:
+    while frame is not None and frame.f_globals.get("__name__", "").split(".")[0] == "japan_nato":
         frame = frame.f_back
         level += 1
     return level
 
 
 _STORES: dict[Path, ProgressStore] = {}
+
+
 _STORES_LOCK = threading.Lock()
 
 
@@ -366,8 +281,14 @@ def answer_json(answer: Any) -> str:
 
 
 _short_repr = reprlib.Repr()
+
+
 _short_repr.maxstring = MAX_ANSWER_CHARS
+
+
 _short_repr.maxother = MAX_ANSWER_CHARS
+
+
 _short_repr.maxlist = _short_repr.maxtuple = _short_repr.maxset = _short_repr.maxdict = 50
 
 
@@ -390,133 +311,3 @@ def _reason(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror.lower()
     return str(exc) or type(exc).__name__
-
-
-def _open_file(path: Path) -> sqlite3.Connection:
-    """Connect to path, check it and bring its schema up to date; raise _Corrupt if unusable."""
-    import sqlite3
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except (FileExistsError, NotADirectoryError) as exc:
-        raise NotADirectoryError(
-            exc.errno, f"its folder {path.parent} cannot be created (a file is in the way)"
-        ) from exc
-    if path.is_dir():
-        raise IsADirectoryError(21, "Is a directory (the path must name a file)", str(path))
-    conn = sqlite3.connect(
-        path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
-    )
-    try:
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        check = conn.execute("PRAGMA quick_check").fetchall()
-        if [row[0] for row in check] != ["ok"]:
-            raise _Corrupt(f"integrity check failed: {check[0][0]}")
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
-        _migrate(conn)
-    except sqlite3.DatabaseError as exc:
-        conn.close()
-        code = getattr(exc, "sqlite_errorcode", 0) or 0
-        if code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
-            raise _Corrupt(str(exc)) from exc
-        raise
-    except BaseException:
-        conn.close()
-        raise
-    return conn
-
-
-def _migrate(conn: sqlite3.Connection) -> None:
-    """Apply the missing migrations in one transaction; raise _Corrupt for a foreign schema."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise _TooNew(
-                f"it was written by a newer japan_nato (schema version {version}, this one "
-                f"knows up to {SCHEMA_VERSION}); upgrade japan_nato"
-            )
-        if version == 0:
-            tables = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
-            if tables:
-                names = ", ".join(sorted(row[0] for row in tables))
-                raise _Corrupt(f"not a japan_nato progress file (it has tables: {names})")
-        now = datetime.now(UTC).isoformat(timespec="seconds")
-        for migration in MIGRATIONS:
-            if migration.version <= version:
-                continue
-            for statement in migration.statements:
-                conn.execute(statement)
-            conn.execute(
-                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                (migration.version, migration.name, now),
-            )
-            conn.execute(f"PRAGMA user_version = {migration.version:d}")
-        columns = {row[1] for row in conn.execute("PRAGMA table_info(answers)")}
-        missing = set(ATTEMPT_COLUMNS) - columns
-        if missing:
-            raise _Corrupt(f"the answers table lacks columns {', '.join(sorted(missing))}")
-        conn.execute("COMMIT")
-    except BaseException:
-        _rollback(conn)
-        raise
-
-
-def _rollback(conn: sqlite3.Connection) -> None:
-    import sqlite3
-
-    try:
-        conn.execute("ROLLBACK")
-    except sqlite3.Error:
-        pass  # the transaction is already gone; the original error is the one to report
-
-
-def _move_aside(path: Path) -> Path | None:
-    """Rename path (and its -wal/-shm files) to <name>.corrupt-<UTC time>; None if it is gone."""
-    if not path.exists():
-        return None
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    target = path.with_name(f"{path.name}.corrupt-{stamp}")
-    counter = 1
-    while target.exists():
-        target = path.with_name(f"{path.name}.corrupt-{stamp}-{counter}")
-        counter += 1
-    try:
-        path.rename(target)
-    except FileNotFoundError:
-        return None  # another process moved it first
-    for suffix in ("-wal", "-shm"):
-        side = path.with_name(path.name + suffix)
-        if side.exists():
-            # A stale WAL must not be replayed into the fresh database.
-            side.rename(target.with_name(target.name + suffix))
-    return target
-
-
-def _memory_copy(path: Path) -> sqlite3.Connection:
-    """Return an in-memory store, holding a copy of path's answers when it is readable."""
-    import sqlite3
-
-    def empty() -> sqlite3.Connection:
-        conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
-        _migrate(conn)
-        return conn
-
-    if not path.is_file():
-        return empty()
-    # A WAL file in a read-only folder opens only as immutable (no -shm file can be made).
-    for options in ("mode=ro", "mode=ro&immutable=1"):
-        memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
-        try:
-            source = sqlite3.connect(f"{path.resolve().as_uri()}?{options}", uri=True)
-            try:
-                source.backup(memory)
-            finally:
-                source.close()
-            _migrate(memory)
-        except (sqlite3.Error, _Corrupt, _TooNew):
-            memory.close()
-            continue
-        return memory
-    return empty()

@@ -5,8 +5,12 @@ from __future__ import annotations
 import html
 import sys
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from japan_nato.feedback import Feedback
+
+if TYPE_CHECKING:
+    from japan_nato.course import Course
 
 NO_WIDGETS = (
     "If you are reading this text instead of a box with a green border, quiz widgets do not "
@@ -16,27 +20,21 @@ NO_WIDGETS = (
 )
 
 
-@dataclass(frozen=True)
-class Check:
-    """One line of the set-up check."""
-
-    ok: bool
-    text: str
-
-    def __str__(self) -> str:
-        return f"{'✓' if self.ok else '✗'} {self.text}"
+def _line(ok: bool, text: str) -> Feedback:
+    """Return one line of the set-up check as Feedback: passed or not, and what was checked."""
+    return Feedback(ok, text)
 
 
 @dataclass(frozen=True)
 class SetupReport:
     """The result of check_setup(); shows itself as a widget with a plain-text fallback."""
 
-    checks: tuple[Check, ...]
+    checks: tuple[Feedback, ...]
 
     @property
     def ok(self) -> bool:
         """True when every check passed."""
-        return all(c.ok for c in self.checks)
+        return all(c.correct for c in self.checks)
 
     def text(self) -> str:
         """Return the report as plain text, with what to do if widgets do not render."""
@@ -81,34 +79,31 @@ def _widget(report: SetupReport):
     )
 
 
-def check_setup(data_dir: str | Path | None = None) -> SetupReport:
+def check_setup(course: Course, *, store: Any) -> SetupReport:
     """Check Python, the course data, the progress file and ipywidgets; never raises."""
-    from japan_nato.progress_db import get_store
-    from japan_nato.validate import validate_all
 
     checks = [
-        Check(sys.version_info >= (3, 11), "Python 3.11 or newer"),
+        _line(sys.version_info >= (3, 11), "Python 3.11 or newer"),
     ]
     try:
-        report = validate_all(data_dir)
+        report = course.validate()
         if report.ok:
             checks.append(
-                Check(True, f"Course data is valid ({report.summary.removeprefix('OK: ')})")
+                _line(True, f"Course data is valid ({report.summary.removeprefix('OK: ')})")
             )
         else:
             first = "; ".join(str(p) for p in report.problems[:3])
-            checks.append(Check(False, f"Course data: {report.summary}: {first}"))
+            checks.append(_line(False, f"Course data: {report.summary}: {first}"))
     except Exception as exc:  # a set-up check reports every failure instead of stopping
-        checks.append(Check(False, f"Course data could not be checked: {exc}"))
-    store = get_store()
+        checks.append(_line(False, f"Course data could not be checked: {exc}"))
     if store.warning:
-        checks.append(Check(False, f"Progress file: {store.warning}"))
+        checks.append(_line(False, f"Progress file: {store.warning}"))
     else:
-        checks.append(Check(True, "Progress file: your answers will be saved"))
+        checks.append(_line(True, "Progress file: your answers will be saved"))
     try:
         import ipywidgets  # noqa: F401
 
-        checks.append(Check(True, "ipywidgets is installed in this kernel"))
+        checks.append(_line(True, "ipywidgets is installed in this kernel"))
     except ImportError:
-        checks.append(Check(False, "ipywidgets is not installed: run `make lab` to set up"))
+        checks.append(_line(False, "ipywidgets is not installed: run `make lab` to set up"))
     return SetupReport(tuple(checks))

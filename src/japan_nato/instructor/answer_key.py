@@ -6,13 +6,8 @@ import re
 from pathlib import Path
 
 from japan_nato.quiz import (
-    LETTERS,
     Bank,
-    MultipleSelect,
     Question,
-    ShortAnswer,
-    SingleChoice,
-    TrueFalse,
     bank_names,
     load_bank,
 )
@@ -71,18 +66,8 @@ def _question_lines(number: int, question: Question) -> list[str]:
 
 def _wrong_feedback(question: Question) -> list[str]:
     """Return what a learner is told for each wrong answer the bank names."""
-    if isinstance(question, SingleChoice | MultipleSelect):
-        return [
-            f"{LETTERS[index]}. {_md(option.text)}: {_md(option.feedback)}"
-            for index, option in enumerate(question.options)
-            if not option.correct
-        ]
-    if isinstance(question, TrueFalse):
-        return [f"{not question.answer}: {_md(question.feedback)}"]
-    if isinstance(question, ShortAnswer) and question.feedback:
-        return [f"any other answer: {_md(question.feedback)}"]
-    # Ordering and matching are graded by position: the learner is told how many are right.
-    return []
+    # Ordering and matching name none: the learner is told how many are in the right place.
+    return [f"{_md(answer)}: {_md(text)}" for answer, text in question.wrong_answer_feedback()]
 
 
 def _md(text: str) -> str:

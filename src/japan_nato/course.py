@@ -1,0 +1,113 @@
+"""Course: one data folder, resolved once, and the caches of what was read from it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from japan_nato import dataset
+from japan_nato.dataset.paths import _dir_stamp, resolve_data_dir
+from japan_nato.exercises import Exercise, exercise, exercise_ids
+from japan_nato.quiz import Bank, bank_names, load_bank
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from japan_nato.dataset import Evidence, Sentence
+    from japan_nato.validate import ValidationReport
+
+
+class Course:
+    """The course data in one folder: tables, article, banks, exercises and their validation.
+
+    Every learner function goes through a Course (api.default_course() for the packaged data),
+    so the data folder is resolved in one place. Banks and the validation report are cached
+    here, keyed by the files' modification times, so an edited file is read again; the tables
+    and the article are cached the same way by japan_nato.dataset.
+    """
+
+    def __init__(self, data_dir: str | Path | None = None) -> None:
+        """Use the data in data_dir, or the course's own data when None."""
+        # None is kept (not resolved) so that exercises run against the packaged loaders.
+        self.data_dir: Path | None = None if data_dir is None else Path(data_dir).resolve()
+        self.folder: Path = resolve_data_dir(data_dir)
+        self._banks: dict[str, tuple[object, Bank]] = {}
+        self._validation: tuple[object, ValidationReport] | None = None
+
+    def __repr__(self) -> str:
+        return f"Course({'the course data' if self.data_dir is None else str(self.folder)!r})"
+
+    # -- the data ----------------------------------------------------------------------------
+
+    def article(self) -> str:
+        """Return the article text."""
+        return dataset.load_article(self.data_dir)
+
+    def sentences(self) -> list[Sentence]:
+        """Return the article's sentences with their offsets."""
+        return dataset.article_sentences(self.data_dir)
+
+    def facts(self) -> pd.DataFrame:
+        """Return the facts table (a copy)."""
+        return dataset.load_facts(self.data_dir)
+
+    def context(self) -> pd.DataFrame:
+        """Return the context table (a copy)."""
+        return dataset.load_context(self.data_dir)
+
+    def timeline(self) -> pd.DataFrame:
+        """Return the timeline table (a copy)."""
+        return dataset.load_timeline(self.data_dir)
+
+    def glossary(self) -> pd.DataFrame:
+        """Return the glossary table (a copy)."""
+        return dataset.load_glossary(self.data_dir)
+
+    def evidence(self, fact_id: str) -> Evidence:
+        """Return the evidence for a fact, context, timeline or glossary id."""
+        return dataset.evidence(fact_id, self.data_dir)
+
+    # -- quizzes and exercises ---------------------------------------------------------------
+
+    def bank_names(self) -> list[str]:
+        """Return the sorted names of the question banks."""
+        return bank_names(self.data_dir)
+
+    def bank(self, name: str) -> Bank:
+        """Return a validated bank (read again only when a data file changed)."""
+        stamp = (self._mtime(self.folder / "quizzes" / f"{name}.toml"), _dir_stamp(self.folder))
+        cached = self._banks.get(name)
+        if cached is None or cached[0] != stamp:
+            cached = (stamp, load_bank(name, self.data_dir))
+            self._banks[name] = cached
+        return cached[1]
+
+    def exercise(self, exercise_id: str) -> Exercise:
+        """Return the exercise with this id."""
+        return exercise(exercise_id, self.data_dir)
+
+    def exercise_ids(self) -> list[str]:
+        """Return the ids of all exercises, in file order."""
+        return exercise_ids(self.data_dir)
+
+    def validate(self) -> ValidationReport:
+        """Validate every table, bank and exercise (again only when a file changed)."""
+        from japan_nato.validate import validate_all
+
+        stamp = self._all_files_stamp()
+        if self._validation is None or self._validation[0] != stamp:
+            self._validation = (stamp, validate_all(self.data_dir))
+        return self._validation[1]
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    @staticmethod
+    def _mtime(path: Path) -> int:
+        try:
+            return path.stat().st_mtime_ns
+        except OSError:
+            return -1
+
+    def _all_files_stamp(self) -> tuple[tuple[str, int], ...]:
+        files = sorted(p for p in self.folder.rglob("*") if p.is_file())
+        return tuple((str(p.relative_to(self.folder)), self._mtime(p)) for p in files)

@@ -1,0 +1,99 @@
+"""Evidence for a fact id: the article sentence or the source excerpt."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from pathlib import Path
+
+from japan_nato.dataset.article import load_article, split_sentences
+from japan_nato.dataset.tables import _LOADERS, ID_FIELDS, load_facts
+from japan_nato.errors import UnknownId
+
+
+@dataclass(frozen=True, repr=False)
+class Evidence:
+    """The text that supports a fact: an article sentence or a primary-source excerpt."""
+
+    fact_id: str
+    statement: str
+    text: str
+    start: int
+    end: int
+    source_name: str
+    source_url: str
+
+    @property
+    def quote(self) -> str:
+        """The supporting span inside `text`."""
+        return self.text[self.start : self.end]
+
+    def html(self) -> str:
+        """Return escaped HTML with the supporting span marked."""
+        before, quote, after = (
+            html.escape(self.text[: self.start]),
+            html.escape(self.quote),
+            html.escape(self.text[self.end :]),
+        )
+        url = html.escape(self.source_url, quote=True)
+        return (
+            f'<div class="jn-evidence"><p><strong>{html.escape(self.fact_id)}</strong>: '
+            f"{html.escape(self.statement)}</p>"
+            f"<blockquote>{before}<mark>{quote}</mark>{after}</blockquote>"
+            f'<p>Source: <a href="{url}" target="_blank" rel="noopener" '
+            'style="text-decoration: underline">'
+            f"{html.escape(self.source_name)}</a></p></div>"
+        )
+
+    def _repr_html_(self) -> str:
+        return self.html()
+
+    def __str__(self) -> str:
+        marked = f"{self.text[: self.start]}[{self.quote}]{self.text[self.end :]}"
+        source = f"Source: {self.source_name} <{self.source_url}>"
+        return f"{self.fact_id}: {self.statement}\n  > {marked}\n  {source}"
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def evidence(fact_id: str, data_dir: str | Path | None = None) -> Evidence:
+    """Return the article sentence(s) or source excerpt that support a fact id."""
+    fact_id = str(fact_id).strip()
+    if fact_id.startswith("A"):
+        facts = load_facts(data_dir).set_index("fact_id")
+        if fact_id in facts.index:
+            row = facts.loc[fact_id]
+            article = load_article(data_dir)
+            start = article.index(row["quote"])
+            end = start + len(row["quote"])
+            inside = [s for s in split_sentences(article) if s.start < end and s.end > start]
+            first, last = inside[0].start, inside[-1].end
+            return Evidence(
+                fact_id,
+                row["statement"],
+                article[first:last],
+                start - first,
+                end - first,
+                "The Diplomatic Insight, Madrid, 5 July 2022 (the article)",
+                "https://thediplomaticinsight.com/japanese-prime-minister-meets-natos-secretary-general/",
+            )
+    for name, statement_column in (
+        ("context", "claim"),
+        ("timeline", "description"),
+        ("glossary", "definition"),
+    ):
+        table = _LOADERS[name](data_dir).set_index(ID_FIELDS[name])
+        if fact_id in table.index:
+            row = table.loc[fact_id]
+            excerpt = row["excerpt"]
+            return Evidence(
+                fact_id,
+                row[statement_column],
+                excerpt,
+                0,
+                len(excerpt),
+                row["source_name"],
+                row["source_url"],
+            )
+    raise UnknownId(f"no fact, context, timeline or glossary entry with id {fact_id!r}")

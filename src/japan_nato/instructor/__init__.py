@@ -1,0 +1,1 @@
+"""The instructor's side: the report from learners' exports, and the answer key."""

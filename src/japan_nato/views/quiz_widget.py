@@ -1,0 +1,226 @@
+"""The ipywidgets view of a Quiz: one card per question; feedback placed, not composed."""
+
+from __future__ import annotations
+
+import functools
+import html
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import anywidget
+import ipywidgets as w
+
+from japan_nato.errors import InvalidAnswer, JapanNatoError
+from japan_nato.quiz.model import Question, Result
+from japan_nato.quiz.session import Quiz
+from japan_nato.views.controls import CONTROL_BUILDERS
+
+ASSETS = Path(__file__).with_name("assets")
+
+
+@functools.cache
+def css() -> str:
+    """Return the quiz cards' style sheet as a <style> element (read once from assets/)."""
+    return "<style>\n" + (ASSETS / "quiz.css").read_text(encoding="utf-8") + "</style>"
+
+
+def widget_result(question: Question, result: Result) -> Result:
+    """Return the result with an invalid answer's help worded for the card's controls."""
+    return result.with_help(question.buttons_help())
+
+
+def feedback_html(result: Result) -> str:
+    """Return a result's feedback as the card shows it (the feedback renders itself)."""
+    return result.feedback.card_html()
+
+
+def evidence_html(fact_ids: tuple[str, ...], data_dir: str | Path | None = None) -> str:
+    """Return the evidence for fact ids as HTML, with a plain message for any that is missing."""
+    try:
+        from japan_nato.dataset import evidence
+    except ImportError as err:
+        return f"<p>Evidence is not available here: {html.escape(str(err))}</p>"
+    parts = []
+    for fact_id in fact_ids:
+        try:
+            parts.append(evidence(fact_id, data_dir).html())
+        except (KeyError, ValueError, JapanNatoError) as err:
+            parts.append(
+                f"<p>No evidence found for {html.escape(fact_id)}: {html.escape(str(err))}</p>"
+            )
+    return '<div class="jn-evidence-list">' + "".join(parts) + "</div>"
+
+
+def _buttons(question: Question, number: int) -> tuple[w.Button, w.Button, w.Button]:
+    """Return a card's Check, Hint and Show evidence buttons, each saying what it does."""
+    check_button = w.Button(
+        description="Check",
+        tooltip=f"Check your answer to question {number}",
+        button_style="primary",
+    )
+    hint_button = w.Button(
+        description="Hint",
+        tooltip=f"Show a hint for question {number}"
+        if question.hint
+        else f"Question {number} has no hint; Show evidence gives its sources",
+        disabled=not question.hint,
+    )
+    evidence_button = w.Button(
+        description="Show evidence",
+        tooltip=f"Show the sources behind question {number}",
+    )
+    return check_button, hint_button, evidence_button
+
+
+class QuestionCard(w.VBox):
+    """One question: prompt, answer controls, Check / Hint / Show evidence, and feedback."""
+
+    def __init__(
+        self,
+        quiz: Quiz,
+        question: Question,
+        number: int,
+        *,
+        answered_before: bool = False,
+        on_result: Callable[[Result], None] | None = None,
+    ) -> None:
+        controls = CONTROL_BUILDERS[question.type_name](question)
+        status = w.HTML(value="<p>✓ Answered correctly before</p>" if answered_before else "")
+        prompt = w.HTML(
+            value=f'<p class="jn-prompt"><strong>{number}.</strong> '
+            f"{html.escape(question.prompt)}</p>"
+        )
+        check_button, hint_button, evidence_button = _buttons(question, number)
+        feedback = w.HTML(value="")
+        hint = w.HTML(value="")
+        evidence = w.HTML(value="")
+        super().__init__(
+            children=[
+                status,
+                prompt,
+                controls.box,
+                w.HBox([check_button, hint_button, evidence_button]),
+                feedback,
+                hint,
+                evidence,
+            ]
+        )
+        self.add_class("jn-quiz-card")
+        self.add_class(f"jn-q-{question.id}")
+        self.quiz = quiz
+        self.question = question
+        self.controls = controls.box
+        self.status = status
+        self.check_button = check_button
+        self.hint_button = hint_button
+        self.evidence_button = evidence_button
+        self.feedback = feedback
+        self.hint = hint
+        self.evidence = evidence
+        self.last_result: Result | None = None
+        self._controls = controls
+        self._on_result = on_result
+        check_button.on_click(self._check)
+        hint_button.on_click(self._toggle_hint)
+        evidence_button.on_click(self._toggle_evidence)
+
+    def answer(self) -> Any:
+        """Return the answer the controls currently hold."""
+        return self._controls.read()
+
+    def set_answer(self, answer: Any) -> None:
+        """Set the controls to an answer (any form check() accepts; None clears them)."""
+        if answer is None:
+            self._controls.write(None)
+            return
+        try:
+            parsed = self.question.parse(answer)
+        except InvalidAnswer as err:
+            raise ValueError(f"{answer!r} is not a valid answer: {err}") from err
+        self._controls.write(parsed)
+
+    def _check(self, _button: Any = None) -> None:
+        answer = self.answer()
+        note = ""
+        try:
+            result = self.quiz.answer(self.question.id, answer)
+        except JapanNatoError as err:
+            # The learner still gets feedback when the progress store cannot be written.
+            result = self.question.check(answer)
+            note = f"<p>Your answer was not saved: {html.escape(str(err))}</p>"
+        self.last_result = result
+        self.feedback.value = feedback_html(widget_result(self.question, result)) + note
+        if result.correct:
+            self.status.value = "<p>✓ Answered correctly</p>"
+        if self._on_result is not None:
+            self._on_result(result)
+
+    def _toggle_hint(self, _button: Any = None) -> None:
+        if self.hint.value:
+            self.hint.value = ""
+            self.hint_button.description = "Hint"
+        else:
+            self.hint.value = (
+                f'<div class="jn-hint"><strong>Hint:</strong> {html.escape(self.question.hint)}'
+                "</div>"
+            )
+            self.hint_button.description = "Hide hint"
+
+    def _toggle_evidence(self, _button: Any = None) -> None:
+        if self.evidence.value:
+            self.evidence.value = ""
+            self.evidence_button.description = "Show evidence"
+        else:
+            self.evidence.value = evidence_html(self.question.fact_ids, self.quiz.data_dir)
+            self.evidence_button.description = "Hide evidence"
+
+
+class ShortcutGuard(anywidget.AnyWidget):
+    """A hidden widget that keeps JupyterLab's notebook shortcuts off the quiz controls."""
+
+    _esm = ASSETS / "shortcut_guard.js"
+
+
+class QuizWidget(w.VBox):
+    """A whole quiz as widgets, with a live score line."""
+
+    def __init__(self, quiz: Quiz) -> None:
+        done = quiz.done()
+        score_line = w.HTML(value="")
+        cards: dict[str, QuestionCard] = {}
+        for number, question in enumerate(quiz.questions, start=1):
+            cards[question.id] = QuestionCard(
+                quiz,
+                question,
+                number,
+                answered_before=question.id in done,
+                on_result=self._update_score,
+            )
+        title = w.HTML(value=f"<h3>{html.escape(quiz.title)}</h3>")
+        children = [w.HTML(value=css()), title, score_line, *cards.values()]
+        # Without it, typing "d d" while a radio button has the focus deletes a notebook cell.
+        children.append(ShortcutGuard(layout=w.Layout(display="none")))
+        super().__init__(children=children)
+        self.add_class("jn-quiz")
+        self.quiz = quiz
+        self.cards = cards
+        self.score_line = score_line
+        self._update_score()
+
+    def _update_score(self, _result: Result | None = None) -> None:
+        correct, total = self.quiz.score()
+        self.score_line.value = (
+            f'<p class="jn-score" role="status"><strong>Score:</strong> '
+            f"{correct} of {total} correct</p>"
+        )
+
+    def __repr__(self) -> str:
+        return self.quiz.text()
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | None:
+        data = super()._repr_mimebundle_(**kwargs)
+        if data is not None:
+            # ipywidgets cuts text/plain at 110 characters; keep the whole readable quiz.
+            data["text/plain"] = repr(self)
+        return data
