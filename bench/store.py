@@ -33,7 +33,7 @@ def _answers(count: int, worker: int) -> Iterator[tuple[str, str, str, bool, str
 
 def _store_worker(path: str, count: int, worker: int, barrier: Any, queue: Any) -> None:
     """One concurrent writer: open the store, wait for the others, record count answers."""
-    from japan_nato.progress_db import ProgressStore
+    from japan_nato.progress import ProgressStore
 
     errors: list[str] = []
     store = ProgressStore(path)
@@ -53,9 +53,9 @@ def _store_worker(path: str, count: int, worker: int, barrier: Any, queue: Any) 
 def run(settings: Settings, result: Measurement) -> None:
     """Answers recorded per second, in one process and in concurrent processes; lost writes."""
     try:
-        from japan_nato.progress_db import ProgressStore
+        from japan_nato.progress import ProgressStore
     except ImportError as err:
-        raise Skip(f"japan_nato.progress_db.ProgressStore cannot be imported ({err})") from None
+        raise Skip(f"japan_nato.progress.ProgressStore cannot be imported ({err})") from None
 
     single_rates: list[float] = []
     multi_rates: list[float] = []

@@ -245,7 +245,7 @@ def _course_text() -> str:
 
 
 def test_the_december_2026_corrections_hold():
-    from japan_nato import data
+    from japan_nato import dataset as data
 
     context = data.load_context().set_index("context_id")
     facts = data.load_facts().set_index("fact_id")
@@ -278,7 +278,7 @@ def test_the_december_2026_corrections_hold():
 def test_expiring_claims_carry_an_as_of_date():
     text = _course_text()
     assert text.count("as of December 2026") + text.count("As of December 2026") >= 3
-    from japan_nato import data
+    from japan_nato import dataset as data
 
     story = data.load_context()
     later = story[story.facts_ref.str.startswith("I")]

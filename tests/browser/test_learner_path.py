@@ -72,7 +72,7 @@ def test_wrong_then_right_then_evidence_then_restart(
     expect(card.get_by_role("button", name="Hide evidence")).to_be_visible()
 
     # 4. Both answers are in the SQLite file the server was pointed at ($JAPAN_NATO_PROGRESS).
-    from japan_nato.progress_db import ProgressStore
+    from japan_nato.progress import ProgressStore
 
     with ProgressStore(lab_server.progress) as store:
         attempts = store.attempts(BANK)

@@ -175,13 +175,15 @@ def _draw_time_axis(
         middle = scale((a + b) / 2)
         ax.plot([-0.012, 0.012], [middle - 0.25, middle + 0.25], color="black", clip_on=False)
         ax.plot([-0.012, 0.012], [middle + 0.15, middle + 0.65], color="black", clip_on=False)
+        # Right-aligned: on the left the note ran into the label of the first event after it.
         ax.text(
-            0.02,
+            0.99,
             middle + 0.2,
             f"{b - a:.0f} years left out",
             fontsize=7.5,
             color="#555555",
             va="center",
+            ha="right",
         )
 
 
