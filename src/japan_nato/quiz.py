@@ -1229,6 +1229,9 @@ class Quiz:
                 objective=question.objective,
                 chosen_wrong=result.chosen_wrong,
             )
+            from japan_nato.room.client import hand_over  # a no-op outside a hub room
+
+            hand_over(self.bank_of(question_id), question, answer, result)
         return result
 
     def done(self) -> set[str]:
