@@ -331,3 +331,17 @@ def test_a_checked_answer_reaches_the_room(service: Running, tmp_path: Path,
     finally:
         client.close()
         room_client._CLIENT = None
+
+
+def test_an_answer_given_during_a_round_counts_as_a_vote(tmp_path: Path) -> None:
+    store = RoomStore(tmp_path / "room.sqlite")
+    store.add_answers("aiko", [answer(uid="before")])
+    rnd = store.open_round("01_reading_the_source", "src-who-met")
+    store.add_answers("aiko", [answer(uid="v1", options=("B",), correct=False)])
+    store.advance_round(rnd.id, "revote")
+    store.add_answers("aiko", [answer(uid="v2")])
+    store.advance_round(rnd.id, "close")
+    store.add_answers("aiko", [answer(uid="after")])
+    votes = [(r["uid"], r["round_id"], r["vote"]) for r in store.answers("aiko")]
+    assert votes == [("before", None, None), ("v1", rnd.id, 1), ("v2", rnd.id, 2),
+                     ("after", None, None)]

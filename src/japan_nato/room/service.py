@@ -136,7 +136,10 @@ class PageHandler(BaseHandler):
                 return
         self.need_instructor()
         template = (STATIC / "dashboard.html").read_text(encoding="utf-8")
+        # jupyterhub's HubOAuth accepts the cookie on fetch() only with its XSRF token.
+        xsrf = self.xsrf_token
         values = {
+            "xsrf": xsrf.decode() if isinstance(xsrf, bytes) else str(xsrf),
             "prefix": self.room.prefix,
             "mode": self.mode,
             "user": self.identity.name if self.identity else "",

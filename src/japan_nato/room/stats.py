@@ -164,12 +164,13 @@ def room_summary(
         free = [r for r in answered if r.get("round_id") is None]
         first = _by_learner(free, last=False)
         current = _by_learner(answered, last=True)
-        wrong = Counter()
-        for row in first.values():
-            if not row["correct"]:
-                for key in row["options"] or [row["answer"]]:
-                    if key not in item.correct:
-                        wrong[key] += 1
+        # A wrong option counts once per learner who ever chose it (first try or later).
+        chose_wrong = {
+            (row["learner"], key)
+            for row in answered if not row["correct"]
+            for key in (row["options"] or [row["answer"]]) if key not in item.correct
+        }
+        wrong = Counter(key for _, key in chose_wrong)
         questions.append(
             {
                 "bank": item.bank,

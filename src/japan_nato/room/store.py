@@ -204,7 +204,9 @@ class RoomStore:
             if found is None or found.question_id != item.get("question_id"):
                 raise RoomError(f"round {round_id} is not a round on this question")
         else:
-            vote = None
+            # The card may not know about the round (or asked before it opened): an answer
+            # given while a round is open on its question is a vote in that round.
+            round_id, vote = self._round_at(item.get("question_id"), item.get("answered_at"))
         return {
             "uid": _text(item.get("uid"), "uid", limit=64),
             "bank": _text(item.get("bank"), "bank", limit=100),
@@ -218,6 +220,17 @@ class RoomStore:
             "vote": vote,
             "answered_at": _text(item.get("answered_at") or now(), "answered_at", limit=40),
         }
+
+    def _round_at(self, question_id: Any, answered_at: Any) -> tuple[int | None, int | None]:
+        """Return (round id, vote) of the round open on a question at a time, else Nones."""
+        if not isinstance(question_id, str):
+            return None, None
+        when = answered_at if isinstance(answered_at, str) and answered_at else now()
+        for found in reversed(self._round_rows("WHERE question_id = ?", (question_id,))):
+            if found.opened_at <= when and (found.closed_at is None or when < found.closed_at):
+                vote = 2 if found.revote_at is not None and when >= found.revote_at else 1
+                return found.id, vote
+        return None, None
 
     def answers(self, learner: str | None = None) -> list[dict[str, Any]]:
         """Return every stored answer (or one learner's), oldest first, as dicts."""

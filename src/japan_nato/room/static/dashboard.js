@@ -6,6 +6,7 @@
   const prefix = body.dataset.prefix;
   const mode = body.dataset.mode;
   const POLL_MS = 2000;
+  const xsrf = document.querySelector('meta[name="room-xsrf"]').content;
   let etag = null;
   let reveal = false;
   let last = null;
@@ -64,7 +65,7 @@
   async function post(path, data) {
     const response = await fetch(prefix + path, {
       method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-Room-Request": "1" },
+      headers: { "Content-Type": "application/json", "X-Room-Request": "1", "X-XSRFToken": xsrf },
       body: JSON.stringify(data),
     });
     if (!response.ok) throw new Error((await response.json()).error || response.statusText);
@@ -83,7 +84,7 @@
       post(path, data).catch((err) => showError(`Could not ${label.toLowerCase()}: ${err.message}`)) });
   }
 
-  function pct(value) { return value === null || value === undefined ? "–" : `${value}%`; }
+  function pct(value) { return value === null || value === undefined ? "–" : `${Math.round(value)}%`; }
 
   function renderRounds(data) {
     if (!data.rounds.length) {
@@ -141,7 +142,7 @@
     renderRounds(data);
     replace("notebooks", bars(Object.fromEntries(data.notebooks.map((n) => [n.title, n.learners])), [], [], "current"));
     replace("mastery", ...(data.mastery.length ? data.mastery.map((m) => el("p", {},
-      el("strong", { text: `${m.mastery_pct}%` }), ` ${m.text} (${m.learners} learners)`))
+      el("strong", { text: pct(m.mastery_pct) }), ` ${m.text} (${m.learners} learners)`))
       : [el("p", { class: "room-empty", text: "No answers yet." })]));
     renderQuestions(data);
     const rows = data.learners.map((l) => el("tr", {},
@@ -161,7 +162,8 @@
   async function refresh() {
     const params = new URLSearchParams({ view: mode });
     if (reveal && mode === "instructor") params.set("names", "real");
-    const headers = etag ? { "If-None-Match": etag } : {};
+    const headers = { "X-XSRFToken": xsrf };
+    if (etag) headers["If-None-Match"] = etag;
     try {
       const response = await fetch(`${prefix}api/dashboard?${params}`, { credentials: "same-origin", headers });
       if (response.status === 304) { showError(""); return; }
