@@ -345,3 +345,16 @@ def test_an_answer_given_during_a_round_counts_as_a_vote(tmp_path: Path) -> None
     votes = [(r["uid"], r["round_id"], r["vote"]) for r in store.answers("aiko")]
     assert votes == [("before", None, None), ("v1", rnd.id, 1), ("v2", rnd.id, 2),
                      ("after", None, None)]
+
+
+def test_the_load_figure_loses_no_answer() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "room_load", Path(__file__).resolve().parents[1] / "bench" / "room_load.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    result = module.run_load(learners=3, deadline_s=60)
+    assert result["lost_answers"] == 0
+    assert result["answers_stored"] == result["answers_given"] > 3 * 60

@@ -33,7 +33,8 @@ def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector) -> 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test in this folder `hub`."""
+    """Mark every test in this folder `hub` (and `browser`: `make test-unit` leaves it out)."""
     for item in items:
         if HERE in Path(str(item.path)).resolve().parents:
             item.add_marker(pytest.mark.hub)
+            item.add_marker(pytest.mark.browser)  # it drives Chromium too

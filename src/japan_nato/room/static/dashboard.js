@@ -35,7 +35,8 @@
     const keys = key.split("+");
     const texts = keys.map((k) => {
       const found = choices.find((c) => c[0] === k);
-      return found ? `${k}. ${found[1]}` : k;
+      if (!found) return k;
+      return found[1].toLowerCase() === k.toLowerCase() ? found[1] : `${k}. ${found[1]}`;
     });
     return texts.join(" + ");
   }
