@@ -193,6 +193,13 @@ class Hub:
                 found.append(pid)
         return found
 
+    def service_pid(self) -> int | None:
+        """Return the pid of the room service the hub started, or None."""
+        for pid, env in _marked(str(self.base)):
+            if env.get("JUPYTERHUB_SERVICE_NAME") == "room" and "room serve" in env["_cmd"]:
+                return pid
+        return None
+
     def stop(self, timeout: float = 30.0) -> list[tuple[int, str]]:
         """Stop the hub (which stops the servers and the service); kill and return survivors."""
         if self.proc.poll() is None:

@@ -6,8 +6,11 @@ Set JAPAN_NATO_ROOM_SCREENSHOTS=<folder> to save the dashboard and projector scr
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import signal
+import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -219,6 +222,33 @@ def test_a_workshop_on_a_real_hub(hub: room_hub.Hub, browser: Browser) -> None:
     expect(projector.locator("#learners tbody tr")).to_have_count(3, timeout=DASH_MS)
     expect(projector.locator("body")).not_to_contain_text("aiko")
 
+    # -- the service goes down: the quiz does not wait, and nothing is lost -----------------
+    pid = hub.service_pid()
+    assert pid is not None
+    before = len(stored(hub, "ben"))
+    os.kill(pid, signal.SIGKILL)
+    card = pages["ben"].locator(".jn-quiz-card.jn-q-start-evidence-button")
+    card.get_by_role("radio", name="C. A summary written by the course authors").check()
+    card.get_by_role("button", name=re.compile(r"^\W*Check$")).click()
+    expect(card.locator(".jn-feedback")).to_contain_text("Not quite")  # feedback at once
+    outbox = hub.base / "homes" / "ben" / ".local/share/jupyter/japan_nato/room-outbox.sqlite"
+    with sqlite3.connect(outbox) as db:  # the answer is kept in the learner's own outbox
+        payloads = [json.loads(p) for (p,) in db.execute("SELECT payload FROM outbox")]
+    assert payloads[-1]["options"] == ["C"]
+    down = hub.request("GET", room + "api/health", timeout=2)[0] != 200
+    deadline = time.monotonic() + 90  # the hub polls its services every 30 s and restarts them
+    while hub.request("GET", room + "api/health", timeout=2)[0] != 200:
+        assert time.monotonic() < deadline, f"the hub did not restart the room:\n{hub.log_tail()}"
+        time.sleep(0.5)
+    answer_card(hub, pages["ben"], "ben", "start-evidence-button",
+                "A. The article sentence or primary-source excerpt the question rests on")
+    wait_stored(hub, "ben", before + 2)
+    late = [r for r in stored(hub, "ben") if r["question_id"] == "start-evidence-button"]
+    assert [r["options"] for r in late[-2:]] == [["C"], ["A"]]
+    # the dashboard page reconnects by itself (the service kept its cookie secret)
+    total = sum(len(stored(hub, name)) for name in LEARNERS)
+    expect(dash.locator("#counts")).to_contain_text(f"· {total} answers", timeout=DASH_MS)
+
     # -- what the room stored, and memory per learner ----------------------------------------
     rows = stored(hub, "aiko")
     votes = [(r["question_id"], r["vote"]) for r in rows if r["round_id"]]
@@ -230,6 +260,7 @@ def test_a_workshop_on_a_real_hub(hub: room_hub.Hub, browser: Browser) -> None:
               for name in LEARNERS}
     print(f"joined and ran 00_start_here (3 learners in parallel): {join_s:.1f} s; "
           f"the dashboard showed all three {shown_s:.1f} s after its page loaded")
+    print(f"room service down when ben answered: {down}; his answer arrived after the restart")
     print("memory per learner after 00_start_here (single-user server + kernel, RSS): "
           + ", ".join(f"{name} {mib:.0f} MiB" for name, mib in memory.items()))
     assert all(mib > 50 for mib in memory.values()), memory

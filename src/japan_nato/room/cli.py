@@ -30,7 +30,9 @@ def add_room_command(commands: Any) -> None:
         help=f"the room's SQLite file (default: ${DB_ENV}, else ./room.sqlite)",
     )
     serve.add_argument("--port", type=int, help="port (default: from JUPYTERHUB_SERVICE_URL)")
-    serve.add_argument("--ip", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    serve.add_argument(
+        "--ip", default="127.0.0.1", help="address to listen on (127.0.0.1; 0.0.0.0 in a hub pod)"
+    )
     serve.add_argument("--prefix", help="URL prefix (default: JUPYTERHUB_SERVICE_PREFIX)")
     serve.add_argument(
         "--instructor-group", default="instructors",

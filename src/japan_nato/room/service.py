@@ -7,7 +7,6 @@ import json
 import logging
 import os
 import re
-import secrets
 from pathlib import Path
 from typing import Any
 
@@ -272,7 +271,7 @@ def make_app(store: RoomStore, authority: Authority, *, prefix: str = DEFAULT_PR
     """Return the tornado application serving the room under prefix."""
     prefix = "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
     room = RoomContext(store, outline or course_outline(), authority, prefix,
-                       salt if salt is not None else secrets.token_hex(8))
+                       salt if salt is not None else store.secret("pseudonym_salt")[:16])
     args = {"room": room}
     routes: list[Any] = [
         (prefix, PageHandler, {**args, "mode": "instructor"}),
@@ -289,7 +288,9 @@ def make_app(store: RoomStore, authority: Authority, *, prefix: str = DEFAULT_PR
         from jupyterhub.services.auth import HubOAuthCallbackHandler
 
         routes.append((prefix + "oauth_callback", HubOAuthCallbackHandler))
-    return web.Application(routes, cookie_secret=secrets.token_bytes(32), xsrf_cookies=False)
+    # Kept in the room's file, so a restarted service still accepts the instructor's cookie.
+    return web.Application(routes, cookie_secret=store.secret("cookie_secret"),
+                           xsrf_cookies=False)
 
 
 def serve(*, db: str | Path, port: int | None = None, ip: str = "127.0.0.1",
@@ -302,8 +303,8 @@ def serve(*, db: str | Path, port: int | None = None, ip: str = "127.0.0.1",
         from urllib.parse import urlparse
 
         parsed = urlparse(url) if url else None
+        # Only the port: the URL's host is how others reach us (e.g. "hub" on Kubernetes).
         port = parsed.port if parsed and parsed.port else 10101
-        ip = parsed.hostname if parsed and parsed.hostname else ip
     prefix = prefix or os.environ.get("JUPYTERHUB_SERVICE_PREFIX") or DEFAULT_PREFIX
     if authority is None:
         authority = HubAuthority(instructor_group)

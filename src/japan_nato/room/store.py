@@ -62,6 +62,7 @@ SCHEMA = (
         revote_at TEXT,
         closed_at TEXT
     )""",
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     """CREATE TABLE IF NOT EXISTS learners (
         learner TEXT PRIMARY KEY,
         display_name TEXT NOT NULL DEFAULT '',
@@ -138,6 +139,18 @@ class RoomStore:
             for statement in SCHEMA:
                 self._conn.execute(statement)
         self._version = 0
+
+    def secret(self, name: str) -> str:
+        """Return a random value made once and kept in the file (stable across restarts)."""
+        import secrets
+
+        with self._lock:
+            self._conn.execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)",
+                (name, secrets.token_hex(32)),
+            )
+            row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (name,)).fetchone()
+            return str(row[0])
 
     @property
     def version(self) -> int:
