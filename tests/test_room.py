@@ -358,3 +358,21 @@ def test_the_load_figure_loses_no_answer() -> None:
     result = module.run_load(learners=3, deadline_s=60)
     assert result["lost_answers"] == 0
     assert result["answers_stored"] == result["answers_given"] > 3 * 60
+
+
+def test_the_report_reads_the_rooms_export(service: Running, tmp_path: Path) -> None:
+    from japan_nato.report import build_report, load_exports
+
+    call(service.url + "api/answers", "tok-aiko", "POST", {"answers": [
+        answer(uid="r1", options=("B",), correct=False,
+               chosen_wrong=["Japan's Foreign Minister and NATO's Secretary General"]),
+        answer(uid="r2")]})
+    call(service.url + "api/answers", "tok-ben", "POST", {"answers": [answer(uid="r3")]})
+    assert call(service.url + "api/export.csv", "tok-aiko")[0] == 403
+    request = urllib.request.Request(service.url + "api/export.csv",
+                                     headers={"Authorization": "token tok-teach"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        (tmp_path / "room.csv").write_bytes(response.read())
+    report = build_report(load_exports([tmp_path / "room.csv"]))
+    text = str(report.misconceptions.to_dict("records"))
+    assert "Foreign Minister" in text

@@ -128,7 +128,7 @@ class RoomClient:
         return self._conn
 
     def submit(self, bank: str, question_id: str, *, answer: str, options: list[str],
-               correct: bool, objective: str = "") -> str:
+               correct: bool, objective: str = "", chosen_wrong: list[str] | None = None) -> str:
         """Put one answer in the outbox and wake the sender; return its uid (never blocks)."""
         uid = uuid.uuid4().hex
         current = self.cached_round(question_id, bank)
@@ -143,6 +143,7 @@ class RoomClient:
                 payload = {
                     "uid": uid, "bank": bank, "question_id": question_id,
                     "objective": objective, "answer": answer, "options": options,
+                    "chosen_wrong": list(chosen_wrong or []),
                     "correct": bool(correct), "attempt": attempt, "answered_at": _now(),
                     "round_id": current.id if current else None,
                     "vote": current.vote if current else None,
@@ -394,7 +395,7 @@ def hand_over(bank: str, question: Any, answer: Any, result: Any) -> None:
         client.submit(
             bank, question.id, answer=question.answer_text(answer),
             options=chosen_options(question, answer), correct=bool(result.correct),
-            objective=question.objective,
+            objective=question.objective, chosen_wrong=list(result.chosen_wrong),
         )
     except Exception as exc:  # the room is extra: the quiz and the local store carry on
         import warnings

@@ -14,7 +14,13 @@ from tornado import web
 from tornado.ioloop import IOLoop
 
 from japan_nato.room.auth import Authority, HubAuthority, Identity, StaticAuthority
-from japan_nato.room.stats import Outline, course_outline, projector_view, room_summary
+from japan_nato.room.stats import (
+    Outline,
+    course_outline,
+    export_csv,
+    projector_view,
+    room_summary,
+)
 from japan_nato.room.store import RoomError, RoomStore
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -220,6 +226,17 @@ class DashboardHandler(BaseHandler):
         self.write_json({"version": version, **data})
 
 
+class ExportHandler(BaseHandler):
+    """Every answer as a CSV for `japan-nato report` (instructors; real hub names)."""
+
+    async def get(self) -> None:
+        """Send the CSV as a download."""
+        self.need_instructor()
+        self.set_header("Content-Type", "text/csv; charset=utf-8")
+        self.set_header("Content-Disposition", 'attachment; filename="room.csv"')
+        self.finish(export_csv(self.room.store.answers()))
+
+
 class RoundsHandler(BaseHandler):
     """GET: rounds open now (any hub user). POST: open a round (instructors)."""
 
@@ -280,6 +297,7 @@ def make_app(store: RoomStore, authority: Authority, *, prefix: str = DEFAULT_PR
         (prefix + "api/answers", AnswersHandler, args),
         (prefix + "api/me", MeHandler, args),
         (prefix + "api/dashboard", DashboardHandler, args),
+        (prefix + "api/export.csv", ExportHandler, args),
         (prefix + "api/rounds", RoundsHandler, args),
         (prefix + r"api/rounds/(\d+)", RoundHandler, args),
         (prefix + "static/(.*)", web.StaticFileHandler, {"path": str(STATIC)}),

@@ -289,6 +289,30 @@ def _by_learner_question(
     return latest
 
 
+EXPORT_COLUMNS = ("learner", "bank", "question_id", "objective", "answer", "correct",
+                  "chosen_wrong", "answered_at", "attempt", "round_id", "vote")
+
+
+def export_csv(rows: Iterable[Mapping[str, Any]]) -> str:
+    """Return rows as a CSV that `japan-nato report` reads like learners' own exports."""
+    import csv
+    import io
+    import json
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(EXPORT_COLUMNS)
+    for row in rows:
+        writer.writerow([
+            row["learner"], row["bank"], row["question_id"], row.get("objective", ""),
+            json.dumps(row["answer"], ensure_ascii=False), bool(row["correct"]),
+            json.dumps(list(row.get("chosen_wrong") or []), ensure_ascii=False),
+            row["answered_at"], row.get("attempt") or "", row.get("round_id") or "",
+            row.get("vote") or "",
+        ])
+    return out.getvalue()
+
+
 def projector_view(summary: Mapping[str, Any]) -> dict[str, Any]:
     """Return the summary for a projector: pseudonyms only, and no "not started" list."""
     public = dict(summary)

@@ -25,6 +25,7 @@ ANSWER_FIELDS = (
     "objective",
     "answer",
     "options",
+    "chosen_wrong",
     "correct",
     "attempt",
     "round_id",
@@ -43,6 +44,7 @@ SCHEMA = (
         objective TEXT NOT NULL DEFAULT '',
         answer TEXT NOT NULL,          -- the canonical answer text
         options TEXT NOT NULL,         -- JSON list: chosen letters, true/false, or the text
+        chosen_wrong TEXT NOT NULL DEFAULT '[]',  -- JSON list: wrong option texts (as the report)
         correct INTEGER NOT NULL,
         attempt INTEGER NOT NULL,      -- 1 = the learner's first try at this question
         round_id INTEGER,              -- a peer-instruction round, or NULL
@@ -187,10 +189,11 @@ class RoomStore:
                         ).fetchone()[0]
                     self._conn.execute(
                         "INSERT OR IGNORE INTO answers (uid, learner, bank, question_id,"
-                        " objective, answer, options, correct, attempt, round_id, vote,"
-                        " answered_at, received_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        " objective, answer, options, chosen_wrong, correct, attempt, round_id,"
+                        " vote, answered_at, received_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                         (row["uid"], learner, row["bank"], row["question_id"], row["objective"],
-                         row["answer"], row["options"], row["correct"], attempt,
+                         row["answer"], row["options"], row["chosen_wrong"], row["correct"],
+                         attempt,
                          row["round_id"], row["vote"], row["answered_at"], stamp),
                     )
                 self._conn.execute("COMMIT")
@@ -206,6 +209,9 @@ class RoomStore:
         options = item.get("options", [])
         if not isinstance(options, list) or not all(isinstance(o, str) for o in options):
             raise RoomError("options must be a list of strings")
+        wrong = item.get("chosen_wrong", [])
+        if not isinstance(wrong, list) or not all(isinstance(o, str) for o in wrong):
+            raise RoomError("chosen_wrong must be a list of strings")
         attempt = item.get("attempt")
         if attempt is not None and (not isinstance(attempt, int) or attempt < 1):
             raise RoomError("attempt must be a whole number from 1")
@@ -227,6 +233,7 @@ class RoomStore:
             "objective": _text(item.get("objective"), "objective", required=False, limit=100),
             "answer": _text(item.get("answer", ""), "answer", required=False),
             "options": json.dumps([o[:MAX_TEXT] for o in options[:20]], ensure_ascii=False),
+            "chosen_wrong": json.dumps([o[:MAX_TEXT] for o in wrong[:20]], ensure_ascii=False),
             "correct": int(bool(item.get("correct"))),
             "attempt": attempt,
             "round_id": round_id,
@@ -258,6 +265,7 @@ class RoomStore:
         for row in rows:
             record = dict(zip(ANSWER_FIELDS, row, strict=True))
             record["options"] = json.loads(record["options"])
+            record["chosen_wrong"] = json.loads(record["chosen_wrong"])
             record["correct"] = bool(record["correct"])
             out.append(record)
         return out
