@@ -376,3 +376,20 @@ def test_the_report_reads_the_rooms_export(service: Running, tmp_path: Path) -> 
     report = build_report(load_exports([tmp_path / "room.csv"]))
     text = str(report.misconceptions.to_dict("records"))
     assert "Foreign Minister" in text
+
+
+def test_a_learner_names_themselves_for_the_instructor(
+    service: Running, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(room_client.ENV_URL, raising=False)
+    assert room_client.set_display_name("Aiko") is None  # no room: nothing happens
+    monkeypatch.setenv(room_client.ENV_URL, service.url)
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "tok-aiko")
+    monkeypatch.setenv(room_client.ENV_OUTBOX, str(tmp_path / "outbox.sqlite"))
+    try:
+        assert room_client.set_display_name("  Aiko   T. ") == "Aiko T."
+        assert service.store.display_names() == {"aiko": "Aiko T."}
+    finally:
+        if room_client._CLIENT is not None:
+            room_client._CLIENT.close()
+        room_client._CLIENT = None

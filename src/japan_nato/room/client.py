@@ -251,7 +251,10 @@ class RoomClient:
         return True
 
     def close(self, flush_timeout: float = 1.0) -> None:
-        """Try once more to send (bounded), stop the thread, close the outbox."""
+        """Stop the sender (waiting at most flush_timeout s) and close the outbox.
+
+        Answers not sent yet stay in the outbox; the next client sends them.
+        """
         self._stop = True
         self._wake.set()
         if self._thread is not None:
@@ -367,6 +370,17 @@ def open_round(question_id: str, bank: str | None = None) -> Round | None:
     try:
         return client.open_round(question_id, bank)
     except Exception:  # the card must render whatever happens to the service
+        return None
+
+
+def set_display_name(name: str) -> str | None:
+    """Tell the room the name to show the instructor; None outside a hub or when unreachable."""
+    client = get_client()
+    if client is None:
+        return None
+    try:
+        return client.set_display_name(name)
+    except (OSError, ValueError, urllib.error.URLError):
         return None
 
 

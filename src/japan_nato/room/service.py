@@ -26,6 +26,7 @@ from japan_nato.room.store import RoomError, RoomStore
 STATIC = Path(__file__).resolve().parent / "static"
 DEFAULT_PREFIX = "/services/room/"
 MAX_BATCH = 500
+MAX_BODY_BYTES = 4 * 1024 * 1024
 log = logging.getLogger("japan_nato.room")
 
 
@@ -328,7 +329,7 @@ def serve(*, db: str | Path, port: int | None = None, ip: str = "127.0.0.1",
         authority = HubAuthority(instructor_group)
     store = RoomStore(db)
     app = make_app(store, authority, prefix=prefix)
-    app.listen(port, address=ip, xheaders=True)
+    app.listen(port, address=ip, xheaders=True, max_body_size=MAX_BODY_BYTES)
     log.info("room service on http://%s:%s%s (store %s)", ip, port, prefix, db)
     IOLoop.current().start()
 
