@@ -154,6 +154,11 @@ def test_a_workshop_on_a_real_hub(hub: room_hub.Hub, browser: Browser) -> None:
     assert hub.request("GET", room + "api/dashboard", teacher)[0] == 200
     status, reply = hub.request("POST", room + "api/me", aiko, {"display_name": PAYLOAD})
     assert status == 200 and reply["name"] == "aiko"
+    typed = {"uid": "typed-1", "bank": "01_reading_the_source", "question_id": "src-programme-name",
+             "answer": PAYLOAD, "options": [PAYLOAD], "correct": False}
+    status, reply = hub.request("POST", room + "api/answers", aiko,
+                                {"answers": [{**typed, "learner": "ben"}]})
+    assert status == 200 and reply["learner"] == "aiko"  # never as someone else
 
     # -- learners join by the nbgitpuller link and run 00_start_here ---------------------
     pages = {name: login(browser, hub, name, hub.pull_link()) for name in LEARNERS}
@@ -164,7 +169,8 @@ def test_a_workshop_on_a_real_hub(hub: room_hub.Hub, browser: Browser) -> None:
         run_all(page)
     for name, page in pages.items():
         wait_run(page)
-        wait_stored(hub, name, 1)  # the notebook's own practice.answer(...) cell
+        # the notebook's own practice.answer(...) cell (aiko also typed one answer above)
+        wait_stored(hub, name, 2 if name == "aiko" else 1)
     answer_card(hub, pages["aiko"], "aiko", "start-evidence-button", "B. The right answer")
     join_s = time.monotonic() - started
 
@@ -217,6 +223,9 @@ def test_a_workshop_on_a_real_hub(hub: room_hub.Hub, browser: Browser) -> None:
     # learner input is text, never markup
     expect(learners).to_contain_text(PAYLOAD + " (aiko)")
     assert learners.locator("img, b").count() == 0
+    typed_panel = question(dash, "src-programme-name")
+    expect(typed_panel).to_contain_text(PAYLOAD)
+    assert dash.locator("main img, main b").count() == 0
     assert dash.evaluate("() => window.__pwned") is None
     projector.reload()
     expect(projector.locator("#learners tbody tr")).to_have_count(3, timeout=DASH_MS)
