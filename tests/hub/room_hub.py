@@ -55,15 +55,15 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def chp_command() -> Path | None:
-    """Return configurable-http-proxy (on PATH or in CHP_DIR), installing it there with npm."""
+def chp_command(install: bool = True) -> Path | None:
+    """Return configurable-http-proxy (on PATH or in CHP_DIR); install it there with npm."""
     found = shutil.which("configurable-http-proxy")
     if found:
         return Path(found)
     local = CHP_DIR / "node_modules" / ".bin" / "configurable-http-proxy"
     if local.exists():
         return local
-    if shutil.which("npm") is None or shutil.which("node") is None:
+    if not install or shutil.which("npm") is None or shutil.which("node") is None:
         return None
     try:
         subprocess.run(
@@ -87,8 +87,8 @@ def missing_requirement() -> str | None:
         return f"git is not installed (nbgitpuller needs it). {HOW_TO_ENABLE}"
     if shutil.which("node") is None:
         return f"Node.js is not installed (configurable-http-proxy needs it). {HOW_TO_ENABLE}"
-    if chp_command() is None:
-        return f"configurable-http-proxy could not be found or installed. {HOW_TO_ENABLE}"
+    if chp_command(install=False) is None and shutil.which("npm") is None:
+        return f"npm is not installed (it installs configurable-http-proxy). {HOW_TO_ENABLE}"
     return None
 
 
@@ -321,11 +321,16 @@ c.Spawner.environment = {{
 """
 
 
+class MissingProxy(RuntimeError):
+    """configurable-http-proxy is not there and npm could not install it."""
+
+
 def start_hub(base: Path, learners: list[str], instructors: list[str]) -> Hub:
     """Write a hub config under base, start the hub, wait until hub and room answer."""
     chp = chp_command()
     if chp is None:
-        raise RuntimeError("configurable-http-proxy is missing")
+        raise MissingProxy(
+            f"configurable-http-proxy could not be installed from npm. {HOW_TO_ENABLE}")
     base.mkdir(parents=True, exist_ok=True)
     course = make_course_repo(base)
     homes = base / "homes"

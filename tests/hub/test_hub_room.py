@@ -45,7 +45,10 @@ expect.set_options(timeout=UI_MS)
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[room_hub.Hub]:
     """A JupyterHub on 127.0.0.1 with the room service, three learners and an instructor."""
-    running = room_hub.start_hub(tmp_path_factory.mktemp("hub"), LEARNERS, INSTRUCTORS)
+    try:
+        running = room_hub.start_hub(tmp_path_factory.mktemp("hub"), LEARNERS, INSTRUCTORS)
+    except room_hub.MissingProxy as exc:  # npm is there but the registry was not reachable
+        pytest.skip(str(exc))
     print(f"hub start-up with the room service: {running.startup_s:.1f} s")
     try:
         yield running
