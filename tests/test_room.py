@@ -198,7 +198,8 @@ def call(url: str, token: str | None, method: str = "GET", body: Any = None) -> 
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, json.loads(response.read() or b"null")
     except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read() or b"null")
+        raw = exc.read() or b"null"
+        return exc.code, json.loads(raw) if raw.startswith((b"{", b"[", b"n")) else raw.decode()
 
 
 @pytest.fixture
@@ -253,6 +254,14 @@ def test_the_page_escapes_what_it_renders(service: Running) -> None:
     with urllib.request.urlopen(request, timeout=10) as response:
         page = response.read().decode()
     assert 'data-user="teacher"' in page and "static/dashboard.js" in page
+
+
+def test_a_learner_on_the_dashboard_page_gets_a_plain_refusal(service: Running) -> None:
+    request = urllib.request.Request(service.url, headers={"Authorization": "token tok-aiko"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    assert refused.value.code == 403
+    assert "only instructors may see the room" in refused.value.read().decode()
 
 
 def test_a_bad_body_gets_a_clear_message(service: Running) -> None:

@@ -133,6 +133,18 @@ class PageHandler(BaseHandler):
         super().initialize(room)
         self.mode = mode
 
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        """A short page in plain words (the message is escaped)."""
+        exc = kwargs.get("exc_info", (None, None, None))[1]
+        message = exc.log_message if isinstance(exc, web.HTTPError) and exc.log_message else (
+            self._reason)
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.finish(
+            '<!DOCTYPE html><html lang="en"><meta charset="utf-8"><title>The room</title>'
+            f"<h1>The room</h1><p>{html.escape(str(message))} (error {status_code}).</p>"
+            '<p><a href="/hub/home">Back to the hub</a></p></html>'
+        )
+
     async def get(self) -> None:
         """Send the page; its script fetches the data."""
         if self.identity is None:
