@@ -38,3 +38,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if HERE in Path(str(item.path)).resolve().parents:
             item.add_marker(pytest.mark.hub)
             item.add_marker(pytest.mark.browser)  # it drives Chromium too
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print what the hub test measured (start-up, joining, memory per learner)."""
+    if room_hub.FIGURES:
+        terminalreporter.section("hub test: room figures")
+        for line in room_hub.FIGURES:
+            terminalreporter.write_line(line)

@@ -46,6 +46,8 @@ LAB_SETTING_OVERRIDES = {
     "@jupyterlab/extensionmanager-extension:plugin": {"enabled": False},
 }
 HUB_START_S = 90.0
+# Lines the test measured; conftest prints them at the end of the run (in CI logs too).
+FIGURES: list[str] = []
 
 
 def free_port() -> int:

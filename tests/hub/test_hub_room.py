@@ -49,7 +49,7 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[room_hub.Hub]:
         running = room_hub.start_hub(tmp_path_factory.mktemp("hub"), LEARNERS, INSTRUCTORS)
     except room_hub.MissingProxy as exc:  # npm is there but the registry was not reachable
         pytest.skip(str(exc))
-    print(f"hub start-up with the room service: {running.startup_s:.1f} s")
+    room_hub.FIGURES.append(f"hub start-up with the room service: {running.startup_s:.1f} s")
     try:
         yield running
     finally:
@@ -270,9 +270,11 @@ def test_a_workshop_on_a_real_hub(hub: room_hub.Hub, browser: Browser) -> None:
     assert hub.request("GET", room + "api/answers?learner=aiko", ben)[0] == 403
     memory = {name: sum(room_hub.rss_kib(pid) for pid in hub.user_processes(name)) / 1024
               for name in LEARNERS}
-    print(f"joined and ran 00_start_here (3 learners in parallel): {join_s:.1f} s; "
-          f"the dashboard showed all three {shown_s:.1f} s after its page loaded")
-    print(f"room service down when ben answered: {down}; his answer arrived after the restart")
-    print("memory per learner after 00_start_here (single-user server + kernel, RSS): "
-          + ", ".join(f"{name} {mib:.0f} MiB" for name, mib in memory.items()))
+    room_hub.FIGURES += [
+        f"joined and ran 00_start_here (3 learners in parallel): {join_s:.1f} s; "
+        f"the dashboard showed all three {shown_s:.1f} s after its page loaded",
+        f"room service down when ben answered: {down}; his answer arrived after the restart",
+        "memory per learner after 00_start_here (single-user server + kernel, RSS): "
+        + ", ".join(f"{name} {mib:.0f} MiB" for name, mib in memory.items()),
+    ]
     assert all(mib > 50 for mib in memory.values()), memory
