@@ -195,13 +195,22 @@ def room_summary(
             }
         )
 
-    active = sorted({row["learner"] for row in rows})
+    # One pass over the rows for everything per learner (big rooms poll this every 2 s).
+    latest_of: dict[str, dict[tuple[str, str], Mapping[str, Any]]] = {}
+    answer_count: Counter[str] = Counter()
+    right_keys: dict[str, set[tuple[str, str]]] = {}
+    for row in rows:
+        key = (row["bank"], row["question_id"])
+        latest_of.setdefault(row["learner"], {})[key] = row
+        answer_count[row["learner"]] += 1
+        if row["correct"]:
+            right_keys.setdefault(row["learner"], set()).add(key)
+    active = sorted(latest_of)
     objective_of = {(q.bank, q.question_id): q.objective for q in outline.questions}
     per_objective: dict[str, list[float]] = {}
     for learner in active:
         done: dict[str, list[bool]] = {}
-        mine = _by_learner_question(rows, learner)
-        for key, row in mine.items():
+        for key, row in latest_of[learner].items():
             objective = objective_of.get(key)
             if objective:
                 done.setdefault(objective, []).append(bool(row["correct"]))
@@ -229,9 +238,8 @@ def room_summary(
         {
             "name": shown(learner),
             "bank": latest[learner]["bank"],
-            "answers": sum(1 for r in rows if r["learner"] == learner),
-            "correct": len({(r["bank"], r["question_id"]) for r in rows
-                            if r["learner"] == learner and r["correct"]}),
+            "answers": answer_count[learner],
+            "correct": len(right_keys.get(learner, ())),
         }
         for learner in active
     ]
@@ -276,17 +284,6 @@ def room_summary(
         "rounds": summary_rounds,
         "names_revealed": reveal,
     }
-
-
-def _by_learner_question(
-    rows: Sequence[Mapping[str, Any]], learner: str
-) -> dict[tuple[str, str], Mapping[str, Any]]:
-    """Return a learner's latest row per question."""
-    latest: dict[tuple[str, str], Mapping[str, Any]] = {}
-    for row in rows:
-        if row["learner"] == learner:
-            latest[(row["bank"], row["question_id"])] = row
-    return latest
 
 
 EXPORT_COLUMNS = ("learner", "bank", "question_id", "objective", "answer", "correct",
