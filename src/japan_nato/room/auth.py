@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import time
-import urllib.request
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from tornado.httpclient import AsyncHTTPClient, HTTPRequest
+from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
+
+log = logging.getLogger("japan_nato.room")
 
 DEFAULT_INSTRUCTOR_GROUP = "instructors"
 
@@ -83,10 +85,15 @@ class HubAuthority:
                 headers={"Authorization": f"token {self.hub_auth.api_token}"},
                 request_timeout=10.0,
             )
-            response = await AsyncHTTPClient().fetch(request)
-            body = json.loads(response.body)
-            items = body["items"] if isinstance(body, dict) else body
-            self._users = {user["name"]: user for user in items}
+            try:
+                response = await AsyncHTTPClient().fetch(request)
+                body = json.loads(response.body)
+                items = body["items"] if isinstance(body, dict) else body
+                self._users = {user["name"]: user for user in items}
+            except (OSError, ValueError, KeyError, TypeError, HTTPClientError) as exc:
+                # Keep the last list: people are still identified by their own tokens, and
+                # the instructor group comes with each person's identity.
+                log.warning("cannot list the hub's users (%s); check the room-service role", exc)
             self._users_at = time.monotonic()
         return self._users
 
@@ -134,10 +141,3 @@ class HubAuthority:
 def hub_environment() -> bool:
     """True when this process runs as a hub service (the hub set its token and API URL)."""
     return bool(os.environ.get("JUPYTERHUB_API_TOKEN") and os.environ.get("JUPYTERHUB_API_URL"))
-
-
-def fetch_json(url: str, token: str, timeout: float = 5.0) -> Any:
-    """GET url with a hub token and return the decoded JSON (a small blocking helper)."""
-    request = urllib.request.Request(url, headers={"Authorization": f"token {token}"})
-    with urllib.request.urlopen(request, timeout=timeout) as response:
-        return json.loads(response.read() or b"null")
