@@ -304,6 +304,7 @@ def test_open_round_tells_the_card_to_take_a_vote(service: Running, tmp_path: Pa
         assert client.refresh_rounds()
         found = client.open_round("src-who-met")
         assert found is not None and found.vote == 1 and not found.feedback
+        assert found.label == "Vote 1" and "on your own" in found.note
         client.submit("01_reading_the_source", "src-who-met", answer="B", options=["B"],
                       correct=False)
         assert client.wait_sent(timeout=20)

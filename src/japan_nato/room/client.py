@@ -68,6 +68,15 @@ class Round:
         """What the card shows: "Vote 1" or "Vote 2"."""
         return f"Vote {self.vote}"
 
+    @property
+    def note(self) -> str:
+        """What the card says instead of right/wrong while the round is open."""
+        if self.vote == 1:
+            return ("Vote 1: answer on your own, without discussing. Your vote is recorded; "
+                    "you will see if it was right after the round.")
+        return ("Vote 2: answer again after the discussion. Your vote is recorded; "
+                "you will see if it was right after the round.")
+
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
