@@ -27,6 +27,7 @@ LAYERS: dict[str, int] = {
     "figures": 1,
     "validate": 2,
     "course": 2,
+    "room": 2,
     "views": 3,
     "api": 4,
     "cli": 4,

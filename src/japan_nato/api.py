@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from japan_nato.course import Course
-from japan_nato.quiz import ProgressStoreLike, Quiz, ReviewQuiz
+from japan_nato.quiz import ProgressStoreLike, Question, Quiz, Result, ReviewQuiz
 from japan_nato.quiz import progress as _progress
 from japan_nato.quiz import review_quiz as _review_quiz
 
@@ -90,6 +90,13 @@ def show_quiz(quiz: Quiz) -> None:
     show(quiz)
 
 
+def send_to_room(bank: str, question: Question, answer: Any, result: Result) -> None:
+    """Hand a recorded answer to the workshop room on a JupyterHub (a no-op anywhere else)."""
+    from japan_nato.room.client import hand_over
+
+    hand_over(bank, question, answer, result)
+
+
 def quiz(
     bank: str,
     *,
@@ -99,7 +106,7 @@ def quiz(
     """Return the quiz for a bank; answers go to store (default: the learner's progress file)."""
     where = course(data_dir)
     store = default_store() if store is None else store
-    return Quiz(where.bank(bank), store, where.data_dir, show=show_quiz)
+    return Quiz(where.bank(bank), store, where.data_dir, show=show_quiz, on_answer=send_to_room)
 
 
 def review_quiz(
@@ -110,7 +117,7 @@ def review_quiz(
 ) -> ReviewQuiz:
     """Return a review quiz of the teaching banks: missed questions first, then a seeded sample."""
     store = default_store() if store is None else store
-    return _review_quiz(size, seed, store, data_dir, show=show_quiz)
+    return _review_quiz(size, seed, store, data_dir, show=show_quiz, on_answer=send_to_room)
 
 
 def progress(

@@ -130,6 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     data_dir_option(sub)
     sub.set_defaults(handler=_answer_key)
+    from japan_nato.room.cli import add_room_command  # `room serve`: the live-room service
+
+    add_room_command(commands)
     return parser
 
 

@@ -14,6 +14,10 @@ from japan_nato.quiz.bank import bank_names, load_bank
 from japan_nato.quiz.model import Bank, ProgressStoreLike, Question, Result
 
 
+# Told of every recorded answer (bank, question, raw answer, result); the room client is one.
+AnswerListener = Callable[[str, Question, Any, Result], None]
+
+
 class Quiz:
     """A bank ready to be answered, with progress kept in a store."""
 
@@ -24,12 +28,14 @@ class Quiz:
         data_dir: str | Path | None = None,
         *,
         show: Callable[[Quiz], None] | None = None,
+        on_answer: AnswerListener | None = None,
     ) -> None:
-        """Wrap a bank; answers go to store; show (given by the public layer) displays it."""
+        """Wrap a bank; answers go to store, then to on_answer; show displays it."""
         self.bank = bank
         self.data_dir = data_dir
         self._store = store
         self._show = show
+        self._on_answer = on_answer
 
     @property
     def name(self) -> str:
@@ -83,6 +89,8 @@ class Quiz:
                 objective=question.objective,
                 chosen_wrong=result.chosen_wrong,
             )
+            if self._on_answer is not None:
+                self._on_answer(self.bank_of(question_id), question, answer, result)
         return result
 
     def done(self) -> set[str]:
