@@ -61,7 +61,9 @@ def _serve(db: str, port: int, tokens: dict[str, tuple[str, bool]]) -> None:
 def _call(url: str, token: str, body: Any = None, timeout: float = 10.0) -> Any:
     data = None if body is None else json.dumps(body).encode()
     request = urllib.request.Request(
-        url, data=data, method="POST" if body is not None else "GET",
+        url,
+        data=data,
+        method="POST" if body is not None else "GET",
         headers={"Authorization": f"token {token}", "Content-Type": "application/json"},
     )
     with urllib.request.urlopen(request, timeout=timeout) as response:
@@ -80,11 +82,18 @@ def _course_answers(seed: int) -> list[dict[str, Any]]:
             tries.append(([wrong[(n + seed) % len(wrong)]], False))
         tries.append((list(item.correct) or ["text answer"], True))
         for attempt, (options, correct) in enumerate(tries, start=1):
-            answers.append({
-                "uid": uuid.uuid4().hex, "bank": item.bank, "question_id": item.question_id,
-                "objective": item.objective, "answer": "+".join(options), "options": options,
-                "correct": correct, "attempt": attempt,
-            })
+            answers.append(
+                {
+                    "uid": uuid.uuid4().hex,
+                    "bank": item.bank,
+                    "question_id": item.question_id,
+                    "objective": item.objective,
+                    "answer": "+".join(options),
+                    "options": options,
+                    "correct": correct,
+                    "attempt": attempt,
+                }
+            )
     return answers
 
 
@@ -195,8 +204,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--learners", type=int, default=30)
     parser.add_argument("--deadline", type=float, default=180.0, help="seconds (bounded)")
     parser.add_argument("--json", metavar="PATH", help="also write the numbers as JSON")
-    parser.add_argument("--serve", nargs=3, metavar=("DB", "PORT", "TOKENS"),
-                        help=argparse.SUPPRESS)  # the service's own process
+    parser.add_argument(
+        "--serve", nargs=3, metavar=("DB", "PORT", "TOKENS"), help=argparse.SUPPRESS
+    )  # the service's own process
     args = parser.parse_args(argv)
     if args.serve:
         db, port, token_file = args.serve

@@ -30,13 +30,19 @@ TOKENS = {
 }
 
 
-def answer(qid: str = "src-who-met", options: tuple[str, ...] = ("C",), correct: bool = True,
-           **extra: Any) -> dict[str, Any]:
+def answer(
+    qid: str = "src-who-met", options: tuple[str, ...] = ("C",), correct: bool = True, **extra: Any
+) -> dict[str, Any]:
     """One answer as the client sends it."""
-    return {"uid": extra.pop("uid", f"{qid}-{'-'.join(options)}-{time.monotonic_ns()}"),
-            "bank": extra.pop("bank", "01_reading_the_source"), "question_id": qid,
-            "answer": extra.pop("answer", options[0] if options else ""),
-            "options": list(options), "correct": correct, **extra}
+    return {
+        "uid": extra.pop("uid", f"{qid}-{'-'.join(options)}-{time.monotonic_ns()}"),
+        "bank": extra.pop("bank", "01_reading_the_source"),
+        "question_id": qid,
+        "answer": extra.pop("answer", options[0] if options else ""),
+        "options": list(options),
+        "correct": correct,
+        **extra,
+    }
 
 
 # --- store ----------------------------------------------------------------------------------
@@ -49,7 +55,9 @@ def test_store_keeps_each_answer_once_with_its_attempt_number(tmp_path: Path) ->
     store.add_answers("aiko", [first, answer(uid="u2")])  # u1 again: a resend
     rows = store.answers("aiko")
     assert [(r["uid"], r["attempt"], r["correct"]) for r in rows] == [
-        ("u1", 1, False), ("u2", 2, True)]
+        ("u1", 1, False),
+        ("u2", 2, True),
+    ]
     assert rows[0]["options"] == ["A"] and rows[0]["learner"] == "aiko"
     mode = store._conn.execute("PRAGMA journal_mode").fetchone()[0]
     assert mode == "wal"
@@ -84,10 +92,17 @@ def outline() -> Any:
 
 
 def row(learner: str, qid: str, options: list[str], correct: bool, **extra: Any) -> dict:
-    return {"learner": learner, "bank": extra.pop("bank", "01_reading_the_source"),
-            "question_id": qid, "options": options, "answer": extra.pop("answer", ""),
-            "correct": correct, "round_id": extra.pop("round_id", None),
-            "vote": extra.pop("vote", None), **extra}
+    return {
+        "learner": learner,
+        "bank": extra.pop("bank", "01_reading_the_source"),
+        "question_id": qid,
+        "options": options,
+        "answer": extra.pop("answer", ""),
+        "correct": correct,
+        "round_id": extra.pop("round_id", None),
+        "vote": extra.pop("vote", None),
+        **extra,
+    }
 
 
 def test_summary_separates_first_and_current_answers_and_names_misconceptions(outline) -> None:
@@ -108,16 +123,16 @@ def test_summary_separates_first_and_current_answers_and_names_misconceptions(ou
     assert "aiko" not in json.dumps(summary)  # pseudonyms unless revealed
     labels = [q["label"] for q in summary["questions"]]
     assert labels[:2] == ["00 Q1", "00 Q2"]  # course order, by number
-    revealed = room_summary(rows, outline, learners=["dan"], names={"aiko": "Aiko T."},
-                            reveal=True)
+    revealed = room_summary(rows, outline, learners=["dan"], names={"aiko": "Aiko T."}, reveal=True)
     assert {entry["name"] for entry in revealed["learners"]} == {"Aiko T. (aiko)", "ben", "chidi"}
     assert projector_view(revealed)["learners"] == []
     assert projector_view(summary)["not_started"] == []
 
 
 def test_summary_shows_round_one_against_round_two(outline) -> None:
-    rounds = [{"id": 7, "bank": "01_reading_the_source", "question_id": "src-who-met",
-               "phase": "vote2"}]
+    rounds = [
+        {"id": 7, "bank": "01_reading_the_source", "question_id": "src-who-met", "phase": "vote2"}
+    ]
     rows = [
         row("aiko", "src-who-met", ["B"], False, round_id=7, vote=1),
         row("ben", "src-who-met", ["B"], False, round_id=7, vote=1),
@@ -133,8 +148,11 @@ def test_summary_shows_round_one_against_round_two(outline) -> None:
 
 
 def test_mastery_per_objective_counts_latest_answers(outline) -> None:
-    rows = [row("aiko", "src-who-met", ["C"], True), row("aiko", "src-occasion", ["false"], False),
-            row("ben", "src-who-met", ["C"], True)]
+    rows = [
+        row("aiko", "src-who-met", ["C"], True),
+        row("aiko", "src-occasion", ["false"], False),
+        row("ben", "src-who-met", ["C"], True),
+    ]
     mastery = {m["objective"]: m for m in room_summary(rows, outline)["mastery"]}
     assert mastery["who-where"]["mastery_pct"] == 75.0  # aiko 1 of 2, ben 1 of 1
     assert mastery["who-where"]["learners"] == 2
@@ -164,8 +182,7 @@ class Running:
         def run() -> None:
             asyncio.set_event_loop(asyncio.new_event_loop())
             self.loop = IOLoop.current()
-            app = make_app(self.store, StaticAuthority(TOKENS), prefix="/services/room/",
-                           salt="")
+            app = make_app(self.store, StaticAuthority(TOKENS), prefix="/services/room/", salt="")
             self.server = app.listen(self.port, address="127.0.0.1")
             ready.set()
             self.loop.start()
@@ -210,8 +227,12 @@ def service(tmp_path: Path) -> Iterator[Running]:
 
 
 def test_a_learner_submits_only_as_themselves(service: Running) -> None:
-    status, reply = call(service.url + "api/answers", "tok-aiko", "POST",
-                         {"answers": [answer(learner="ben", uid="a1")]})
+    status, reply = call(
+        service.url + "api/answers",
+        "tok-aiko",
+        "POST",
+        {"answers": [answer(learner="ben", uid="a1")]},
+    )
     assert status == 200 and reply["stored"] == ["a1"]
     assert [r["learner"] for r in service.store.answers()] == ["aiko"]
 
@@ -222,8 +243,12 @@ def test_learner_tokens_are_refused_on_instructor_views_and_others_data(service:
     assert call(service.url + "api/dashboard", "tok-aiko")[0] == 403
     assert call(service.url + "api/dashboard?view=projector", "tok-aiko")[0] == 403
     assert call(service.url, "tok-aiko")[0] == 403
-    status, _ = call(service.url + "api/rounds", "tok-aiko", "POST",
-                     {"bank": "01_reading_the_source", "question_id": "src-who-met"})
+    status, _ = call(
+        service.url + "api/rounds",
+        "tok-aiko",
+        "POST",
+        {"bank": "01_reading_the_source", "question_id": "src-who-met"},
+    )
     assert status == 403
     assert call(service.url + "api/answers", None, "POST", {"answers": []})[0] == 403
     assert call(service.url + "api/answers", "forged", "POST", {"answers": []})[0] == 403
@@ -235,10 +260,18 @@ def test_learner_tokens_are_refused_on_instructor_views_and_others_data(service:
 
 def test_the_dashboard_shows_answers_and_a_round(service: Running) -> None:
     call(service.url + "api/me", "tok-aiko", "POST", {"display_name": PAYLOAD})
-    call(service.url + "api/answers", "tok-aiko", "POST",
-         {"answers": [answer(uid="x", options=("B",), correct=False)]})
-    status, opened = call(service.url + "api/rounds", "tok-teach", "POST",
-                          {"bank": "01_reading_the_source", "question_id": "src-who-met"})
+    call(
+        service.url + "api/answers",
+        "tok-aiko",
+        "POST",
+        {"answers": [answer(uid="x", options=("B",), correct=False)]},
+    )
+    status, opened = call(
+        service.url + "api/rounds",
+        "tok-teach",
+        "POST",
+        {"bank": "01_reading_the_source", "question_id": "src-who-met"},
+    )
     assert status == 201 and opened["vote"] == 1
     assert call(service.url + "api/rounds", "tok-ben")[1]["rounds"][0]["id"] == opened["id"]
     status, data = call(service.url + "api/dashboard?names=real", "tok-teach")
@@ -278,8 +311,9 @@ def test_an_unreachable_service_never_blocks_or_loses_an_answer(tmp_path: Path) 
     client = room_client.RoomClient(url, "tok-aiko", tmp_path / "outbox.sqlite")
     started = time.monotonic()
     for _ in range(5):
-        client.submit("01_reading_the_source", "src-who-met", answer="B", options=["B"],
-                      correct=False)
+        client.submit(
+            "01_reading_the_source", "src-who-met", answer="B", options=["B"], correct=False
+        )
     assert time.monotonic() - started < 1.0
     assert client.pending() == 5
     with pytest.raises(OSError):
@@ -299,14 +333,19 @@ def test_open_round_tells_the_card_to_take_a_vote(service: Running, tmp_path: Pa
     client = room_client.RoomClient(service.url, "tok-aiko", tmp_path / "o.sqlite")
     try:
         assert client.open_round("src-who-met", wait=5) is None
-        _, opened = call(service.url + "api/rounds", "tok-teach", "POST",
-                         {"bank": "01_reading_the_source", "question_id": "src-who-met"})
+        _, opened = call(
+            service.url + "api/rounds",
+            "tok-teach",
+            "POST",
+            {"bank": "01_reading_the_source", "question_id": "src-who-met"},
+        )
         assert client.refresh_rounds()
         found = client.open_round("src-who-met")
         assert found is not None and found.vote == 1 and not found.feedback
         assert found.label == "Vote 1" and "on your own" in found.note
-        client.submit("01_reading_the_source", "src-who-met", answer="B", options=["B"],
-                      correct=False)
+        client.submit(
+            "01_reading_the_source", "src-who-met", answer="B", options=["B"], correct=False
+        )
         assert client.wait_sent(timeout=20)
         assert service.store.answers("aiko")[0]["round_id"] == opened["id"]
     finally:
@@ -320,8 +359,9 @@ def test_outside_a_hub_the_client_does_nothing(monkeypatch: pytest.MonkeyPatch) 
     assert "Not in a room" in room_client.status()
 
 
-def test_a_checked_answer_reaches_the_room(service: Running, tmp_path: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_checked_answer_reaches_the_room(
+    service: Running, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv(room_client.ENV_URL, service.url)
     monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "tok-chidi")
     monkeypatch.setenv(room_client.ENV_OUTBOX, str(tmp_path / "outbox.sqlite"))
@@ -336,7 +376,9 @@ def test_a_checked_answer_reaches_the_room(service: Running, tmp_path: Path,
         assert client.wait_sent(timeout=20)
         rows = service.store.answers("chidi")
         assert [(r["question_id"], r["options"], r["correct"]) for r in rows] == [
-            ("src-who-met", ["B"], False), ("src-dateline-tells", ["B", "D"], True)]
+            ("src-who-met", ["B"], False),
+            ("src-dateline-tells", ["B", "D"], True),
+        ]
         assert rows[0]["objective"] == "who-where"
     finally:
         client.close()
@@ -353,15 +395,20 @@ def test_an_answer_given_during_a_round_counts_as_a_vote(tmp_path: Path) -> None
     store.advance_round(rnd.id, "close")
     store.add_answers("aiko", [answer(uid="after")])
     votes = [(r["uid"], r["round_id"], r["vote"]) for r in store.answers("aiko")]
-    assert votes == [("before", None, None), ("v1", rnd.id, 1), ("v2", rnd.id, 2),
-                     ("after", None, None)]
+    assert votes == [
+        ("before", None, None),
+        ("v1", rnd.id, 1),
+        ("v2", rnd.id, 2),
+        ("after", None, None),
+    ]
 
 
 def test_the_load_figure_loses_no_answer() -> None:
     import importlib.util
 
     spec = importlib.util.spec_from_file_location(
-        "room_load", Path(__file__).resolve().parents[1] / "bench" / "room_load.py")
+        "room_load", Path(__file__).resolve().parents[1] / "bench" / "room_load.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -373,14 +420,27 @@ def test_the_load_figure_loses_no_answer() -> None:
 def test_the_report_reads_the_rooms_export(service: Running, tmp_path: Path) -> None:
     from japan_nato.instructor.report import build_report, load_exports
 
-    call(service.url + "api/answers", "tok-aiko", "POST", {"answers": [
-        answer(uid="r1", options=("B",), correct=False,
-               chosen_wrong=["Japan's Foreign Minister and NATO's Secretary General"]),
-        answer(uid="r2")]})
+    call(
+        service.url + "api/answers",
+        "tok-aiko",
+        "POST",
+        {
+            "answers": [
+                answer(
+                    uid="r1",
+                    options=("B",),
+                    correct=False,
+                    chosen_wrong=["Japan's Foreign Minister and NATO's Secretary General"],
+                ),
+                answer(uid="r2"),
+            ]
+        },
+    )
     call(service.url + "api/answers", "tok-ben", "POST", {"answers": [answer(uid="r3")]})
     assert call(service.url + "api/export.csv", "tok-aiko")[0] == 403
-    request = urllib.request.Request(service.url + "api/export.csv",
-                                     headers={"Authorization": "token tok-teach"})
+    request = urllib.request.Request(
+        service.url + "api/export.csv", headers={"Authorization": "token tok-teach"}
+    )
     with urllib.request.urlopen(request, timeout=10) as response:
         (tmp_path / "room.csv").write_bytes(response.read())
     report = build_report(load_exports([tmp_path / "room.csv"]))

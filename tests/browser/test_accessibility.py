@@ -66,7 +66,9 @@ def test_quiz_markup_has_no_serious_axe_violations(page: Page, lab_server: lab.L
     # The scope really held the quiz: its buttons and form controls were checked and passed.
     assert {"button-name", "label"} <= passed, f"axe checked too little: passes {sorted(passed)}"
     print(f"\naxe, inside the quiz ({len(quiz_violations)} rules):\n{_describe(quiz_violations)}")
-    print(f"axe, JupyterLab itself, not failed on ({len(lab_violations)} rules):\n"
-          f"{_describe(lab_violations)}")
+    print(
+        f"axe, JupyterLab itself, not failed on ({len(lab_violations)} rules):\n"
+        f"{_describe(lab_violations)}"
+    )
     blocking = [v for v in quiz_violations if v["impact"] in BLOCKING]
     assert not blocking, f"serious/critical axe violations in the quiz:\n{_describe(blocking)}"

@@ -52,12 +52,14 @@ def test_hostile_bank_is_text_and_runs_nothing(
     # Choice options and checkbox labels are the raw text.
     choice = lab.quiz_card(page, "hostile-choice")
     for i, option in enumerate(questions["hostile-choice"]["options"]):
-        expect(choice.get_by_role("radio", name=f"{LETTERS[i]}. {option['text']}", exact=True))\
-            .to_have_count(1)
+        expect(
+            choice.get_by_role("radio", name=f"{LETTERS[i]}. {option['text']}", exact=True)
+        ).to_have_count(1)
     many = lab.quiz_card(page, "hostile-many")
     for i, option in enumerate(questions["hostile-many"]["options"]):
-        expect(many.get_by_role("checkbox", name=f"{LETTERS[i]}. {option['text']}", exact=True))\
-            .to_have_count(1)
+        expect(
+            many.get_by_role("checkbox", name=f"{LETTERS[i]}. {option['text']}", exact=True)
+        ).to_have_count(1)
     # Ordering items and matching terms (HTML the package builds) are escaped text.
     order = lab.quiz_card(page, "hostile-order")
     items = [t.split(". ", 1)[1] for t in order.locator("li").all_inner_texts()]
@@ -65,8 +67,9 @@ def test_hostile_bank_is_text_and_runs_nothing(
     match = lab.quiz_card(page, "hostile-match")
     for number, pair in enumerate(questions["hostile-match"]["pairs"], start=1):
         expect(match.get_by_text(f"{number}. {pair['term']}", exact=True)).to_have_count(1)
-        lab.choose(match.get_by_role("combobox", name=f"Definition for {number}"),
-                   pair["definition"])
+        lab.choose(
+            match.get_by_role("combobox", name=f"Definition for {number}"), pair["definition"]
+        )
 
     # Feedback, hint and explanation of a wrong choice, shown after Check.
     wrong = questions["hostile-choice"]["options"][1]
@@ -76,8 +79,9 @@ def test_hostile_bank_is_text_and_runs_nothing(
     expect(lab.feedback(choice)).to_contain_text(questions["hostile-choice"]["explanation"])
     choice.get_by_role("button", name="Hint").click()
     expect(choice.locator(".jn-hint")).to_contain_text(questions["hostile-choice"]["hint"])
-    many.get_by_role("checkbox", name=f"C. {questions['hostile-many']['options'][2]['text']}",
-                     exact=True).check()
+    many.get_by_role(
+        "checkbox", name=f"C. {questions['hostile-many']['options'][2]['text']}", exact=True
+    ).check()
     lab.click_check(many)
     expect(lab.feedback(many)).to_contain_text(questions["hostile-many"]["options"][2]["feedback"])
     lab.click_check(match)

@@ -16,9 +16,7 @@ BANK = "01_reading_the_source"
 QUESTION = "src-who-met"
 
 
-def test_wrong_then_right_then_evidence_then_restart(
-    page: Page, lab_server: lab.LabServer
-) -> None:
+def test_wrong_then_right_then_evidence_then_restart(page: Page, lab_server: lab.LabServer) -> None:
     """Feedback words, score line and evidence are right, and progress survives a restart."""
     questions = lab.bank_questions(BANK)
     question = questions[QUESTION]

@@ -45,7 +45,8 @@ def test_notebook_runs_clean_and_shows_its_quiz(
     """Run All: every code cell ran, no error anywhere, one card per question of each bank."""
     shown = lab.banks_shown(notebook)
     owned = sorted(
-        p.stem for p in (lab.REPO / "data" / "quizzes").glob("*.toml")
+        p.stem
+        for p in (lab.REPO / "data" / "quizzes").glob("*.toml")
         if lab.bank_toml(p.stem)["bank"]["notebook"] == notebook.name
     )
     assert sorted(shown) == owned, (

@@ -42,7 +42,12 @@ def test_every_question_type(page: Page, lab_server: lab.LabServer) -> None:
     questions = lab.bank_questions(BANK)
     kinds = {q["type"] for q in questions.values()}
     assert kinds == {
-        "single_choice", "multiple_select", "true_false", "ordering", "matching", "short_answer"
+        "single_choice",
+        "multiple_select",
+        "true_false",
+        "ordering",
+        "matching",
+        "short_answer",
     }, f"bank {BANK} should use every question type, uses {sorted(kinds)}"
     lab.open_notebook(page, lab_server, lab.quiz_notebook(lab_server, BANK))
     lab.run_all(page)

@@ -27,8 +27,14 @@ VENV_BIN = Path(sys.executable).parent
 CHP_DIR = Path(os.environ.get("JAPAN_NATO_CHP_DIR", REPO / ".venv" / "chp"))
 CHROMIUM = Path(os.environ.get("JAPAN_NATO_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     "--disable-dev-shm-usage",
 ]
 MARKER_ENV = "JAPAN_NATO_E2E_RUN"
@@ -41,7 +47,10 @@ HOW_TO_ENABLE = (
 )
 LAB_SETTING_OVERRIDES = {
     "@jupyterlab/apputils-extension:notification": {
-        "fetchNews": "false", "checkForUpdates": False, "doNotDisturbMode": True},
+        "fetchNews": "false",
+        "checkForUpdates": False,
+        "doNotDisturbMode": True,
+    },
     "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
     "@jupyterlab/extensionmanager-extension:plugin": {"enabled": False},
 }
@@ -69,9 +78,18 @@ def chp_command(install: bool = True) -> Path | None:
         return None
     try:
         subprocess.run(
-            ["npm", "install", "--prefix", str(CHP_DIR), "--no-audit", "--no-fund",
-             "configurable-http-proxy@5"],
-            check=True, capture_output=True, timeout=300,
+            [
+                "npm",
+                "install",
+                "--prefix",
+                str(CHP_DIR),
+                "--no-audit",
+                "--no-fund",
+                "configurable-http-proxy@5",
+            ],
+            check=True,
+            capture_output=True,
+            timeout=300,
         )
     except (subprocess.SubprocessError, OSError):
         return None
@@ -99,13 +117,24 @@ def make_course_repo(base: Path) -> Path:
     repo = base / "course"
     repo.mkdir(parents=True)
     for name in ("notebooks", "data"):
-        shutil.copytree(REPO / name, repo / name,
-                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        shutil.copytree(
+            REPO / name,
+            repo / name,
+            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"),
+        )
     shutil.copy(REPO / "README.md", repo / "README.md")
-    env = {**os.environ, "GIT_AUTHOR_NAME": "e2e", "GIT_AUTHOR_EMAIL": "e2e@127.0.0.1",
-           "GIT_COMMITTER_NAME": "e2e", "GIT_COMMITTER_EMAIL": "e2e@127.0.0.1"}
-    for command in (["git", "init", "-q", "-b", "main"], ["git", "add", "-A"],
-                    ["git", "commit", "-q", "-m", "course"]):
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "e2e",
+        "GIT_AUTHOR_EMAIL": "e2e@127.0.0.1",
+        "GIT_COMMITTER_NAME": "e2e",
+        "GIT_COMMITTER_EMAIL": "e2e@127.0.0.1",
+    }
+    for command in (
+        ["git", "init", "-q", "-b", "main"],
+        ["git", "add", "-A"],
+        ["git", "commit", "-q", "-m", "course"],
+    ):
         subprocess.run(command, cwd=repo, check=True, env=env, capture_output=True)
     return repo
 
@@ -140,14 +169,23 @@ class Hub:
         """The nbgitpuller link a learner clicks (as in the README), for the local course."""
         from urllib.parse import urlencode
 
-        query = urlencode({
-            "repo": f"file://{self.course}", "branch": "main",
-            "urlpath": f"lab/tree/{self.course.name}/notebooks/{notebook}",
-        })
+        query = urlencode(
+            {
+                "repo": f"file://{self.course}",
+                "branch": "main",
+                "urlpath": f"lab/tree/{self.course.name}/notebooks/{notebook}",
+            }
+        )
         return f"{self.url}hub/user-redirect/git-pull?{query}"
 
-    def request(self, method: str, url: str, token: str | None = None, body: Any = None,
-                timeout: float = 15.0) -> tuple[int, Any]:
+    def request(
+        self,
+        method: str,
+        url: str,
+        token: str | None = None,
+        body: Any = None,
+        timeout: float = 15.0,
+    ) -> tuple[int, Any]:
         """Call url with a hub token; return (status, decoded JSON or None)."""
         headers = {"Content-Type": "application/json"}
         if token:
@@ -167,8 +205,9 @@ class Hub:
 
     def hub_api(self, method: str, path: str, body: Any = None) -> Any:
         """Call the hub's REST API as the test's admin service."""
-        status, data = self.request(method, self.url + "hub/api/" + path.lstrip("/"),
-                                    self.admin_token, body)
+        status, data = self.request(
+            method, self.url + "hub/api/" + path.lstrip("/"), self.admin_token, body
+        )
         if status >= 400:
             raise RuntimeError(f"hub API {method} {path}: {status} {data}")
         return data
@@ -176,9 +215,15 @@ class Hub:
     def user_token(self, name: str) -> str:
         """Return a hub API token of user name that may reach the room service."""
         if name not in self.tokens:
-            reply = self.hub_api("POST", f"users/{name}/tokens",
-                                 {"note": "room e2e", "expires_in": 3600,
-                                  "scopes": ["access:services!service=room"]})
+            reply = self.hub_api(
+                "POST",
+                f"users/{name}/tokens",
+                {
+                    "note": "room e2e",
+                    "expires_in": 3600,
+                    "scopes": ["access:services!service=room"],
+                },
+            )
             self.tokens[name] = reply["token"]
         return self.tokens[name]
 
@@ -239,8 +284,9 @@ def _marked(value: str) -> list[tuple[int, dict[str, str]]]:
             if "\nState:\tZ" in (entry / "status").read_text():
                 continue
             env = dict(item.decode(errors="replace").split("=", 1) for item in raw if b"=" in item)
-            env["_cmd"] = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(
-                errors="replace")
+            env["_cmd"] = (
+                (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            )
         except (FileNotFoundError, ProcessLookupError, PermissionError):
             continue
         found.append((int(entry.name), env))
@@ -332,7 +378,8 @@ def start_hub(base: Path, learners: list[str], instructors: list[str]) -> Hub:
     chp = chp_command()
     if chp is None:
         raise MissingProxy(
-            f"configurable-http-proxy could not be installed from npm. {HOW_TO_ENABLE}")
+            f"configurable-http-proxy could not be installed from npm. {HOW_TO_ENABLE}"
+        )
     base.mkdir(parents=True, exist_ok=True)
     course = make_course_repo(base)
     homes = base / "homes"
@@ -340,20 +387,31 @@ def start_hub(base: Path, learners: list[str], instructors: list[str]) -> Hub:
         labconfig = homes / name / ".jupyter" / "labconfig"
         labconfig.mkdir(parents=True)
         (labconfig / "default_setting_overrides.json").write_text(
-            json.dumps(LAB_SETTING_OVERRIDES), encoding="utf-8")
+            json.dumps(LAB_SETTING_OVERRIDES), encoding="utf-8"
+        )
     port, room_port = free_port(), free_port()
     admin_token = secrets.token_hex(24)
     config = base / "jupyterhub_config.py"
-    config.write_text(CONFIG.format(
-        port=port, hub_port=free_port(), proxy_api_port=free_port(), chp=str(chp), base=base,
-        password=PASSWORD, users=set(learners + instructors), instructors=instructors,
-        singleuser=str(VENV_BIN / "jupyterhub-singleuser"), room_port=room_port,
-        marker=MARKER_ENV, admin_token=admin_token,
-    ), encoding="utf-8")
+    config.write_text(
+        CONFIG.format(
+            port=port,
+            hub_port=free_port(),
+            proxy_api_port=free_port(),
+            chp=str(chp),
+            base=base,
+            password=PASSWORD,
+            users=set(learners + instructors),
+            instructors=instructors,
+            singleuser=str(VENV_BIN / "jupyterhub-singleuser"),
+            room_port=room_port,
+            marker=MARKER_ENV,
+            admin_token=admin_token,
+        ),
+        encoding="utf-8",
+    )
     env = dict(os.environ)
     env["PATH"] = os.pathsep.join([str(VENV_BIN), str(chp.parent), env.get("PATH", "")])
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO / "src"), env.get("PYTHONPATH"))
-                                        if p)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO / "src"), env.get("PYTHONPATH")) if p)
     env[MARKER_ENV] = str(base)
     for key in ("JAPAN_NATO_PROGRESS", "JAPAN_NATO_LEARNER", "JUPYTERHUB_API_TOKEN"):
         env.pop(key, None)
@@ -361,12 +419,25 @@ def start_hub(base: Path, learners: list[str], instructors: list[str]) -> Hub:
     started = time.monotonic()
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "jupyterhub", "-f", str(config)], cwd=base, env=env,
-            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+            [sys.executable, "-m", "jupyterhub", "-f", str(config)],
+            cwd=base,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    hub = Hub(base=base, port=port, room_port=room_port, admin_token=admin_token, proc=proc,
-              log_path=log_path, course=course, learners=learners, instructors=instructors)
+    hub = Hub(
+        base=base,
+        port=port,
+        room_port=room_port,
+        admin_token=admin_token,
+        proc=proc,
+        log_path=log_path,
+        course=course,
+        learners=learners,
+        instructors=instructors,
+    )
     deadline = started + HUB_START_S
     while True:
         if proc.poll() is not None:
@@ -380,8 +451,7 @@ def start_hub(base: Path, learners: list[str], instructors: list[str]) -> Hub:
             pass
         if time.monotonic() > deadline:
             hub.stop()
-            raise RuntimeError(f"the hub did not come up in {HUB_START_S:.0f} s:\n"
-                               f"{hub.log_tail()}")
+            raise RuntimeError(f"the hub did not come up in {HUB_START_S:.0f} s:\n{hub.log_tail()}")
         time.sleep(0.2)
     hub.startup_s = time.monotonic() - started
     return hub

@@ -62,7 +62,8 @@ def browser(hub: room_hub.Hub) -> Iterator[Browser]:
     """Debian's headless Chromium."""
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
-            executable_path=str(room_hub.CHROMIUM), args=room_hub.CHROMIUM_ARGS,
+            executable_path=str(room_hub.CHROMIUM),
+            args=room_hub.CHROMIUM_ARGS,
             env={**os.environ, room_hub.MARKER_ENV: f"{hub.base}-browser"},
         )
         try:
@@ -76,8 +77,12 @@ def login(browser: Browser, hub: room_hub.Hub, name: str, next_url: str) -> Page
     context: BrowserContext = browser.new_context(viewport={"width": 1024, "height": 768})
     context.set_default_timeout(UI_MS)
     page = context.new_page()
-    page.on("dialog", lambda dialog: (_ for _ in ()).throw(
-        AssertionError(f"unexpected dialog: {dialog.message}")))
+    page.on(
+        "dialog",
+        lambda dialog: (_ for _ in ()).throw(
+            AssertionError(f"unexpected dialog: {dialog.message}")
+        ),
+    )
     from urllib.parse import quote
 
     page.goto(f"{hub.url}hub/login?next={quote(next_url.removeprefix(hub.url[:-1]))}")
@@ -113,8 +118,9 @@ def wait_run(page: Page) -> None:
 
 def stored(hub: room_hub.Hub, name: str) -> list[dict[str, Any]]:
     """Return a learner's answers as the room service has them (asked as the instructor)."""
-    status, reply = hub.request("GET", f"{hub.room_url}api/answers?learner={name}",
-                                hub.user_token("teacher"))
+    status, reply = hub.request(
+        "GET", f"{hub.room_url}api/answers?learner={name}", hub.user_token("teacher")
+    )
     assert status == 200, reply
     return reply["answers"]
 
@@ -127,8 +133,7 @@ def wait_stored(hub: room_hub.Hub, name: str, count: int, timeout: float = 30.0)
         time.sleep(0.2)
 
 
-def answer_card(hub: room_hub.Hub, page: Page, name: str, question_id: str,
-                choice: str) -> None:
+def answer_card(hub: room_hub.Hub, page: Page, name: str, question_id: str, choice: str) -> None:
     """Pick a radio option in a quiz card, press Check, and wait until the room has it."""
     before = len(stored(hub, name))
     card = page.locator(f".jn-quiz-card.jn-q-{question_id}")
@@ -151,16 +156,30 @@ def test_a_workshop_on_a_real_hub(hub: room_hub.Hub, browser: Browser) -> None:
     assert hub.request("GET", room + "api/dashboard", aiko)[0] == 403
     assert hub.request("GET", room + "api/dashboard?view=projector", aiko)[0] == 403
     assert hub.request("GET", room + "api/answers?learner=ben", aiko)[0] == 403
-    assert hub.request("POST", room + "api/rounds", aiko,
-                       {"bank": "00_start_here", "question_id": "start-progress-kept"})[0] == 403
+    assert (
+        hub.request(
+            "POST",
+            room + "api/rounds",
+            aiko,
+            {"bank": "00_start_here", "question_id": "start-progress-kept"},
+        )[0]
+        == 403
+    )
     assert hub.request("GET", room + "api/me", "not-a-token")[0] in (302, 403)
     assert hub.request("GET", room + "api/dashboard", teacher)[0] == 200
     status, reply = hub.request("POST", room + "api/me", aiko, {"display_name": PAYLOAD})
     assert status == 200 and reply["name"] == "aiko"
-    typed = {"uid": "typed-1", "bank": "01_reading_the_source", "question_id": "src-programme-name",
-             "answer": PAYLOAD, "options": [PAYLOAD], "correct": False}
-    status, reply = hub.request("POST", room + "api/answers", aiko,
-                                {"answers": [{**typed, "learner": "ben"}]})
+    typed = {
+        "uid": "typed-1",
+        "bank": "01_reading_the_source",
+        "question_id": "src-programme-name",
+        "answer": PAYLOAD,
+        "options": [PAYLOAD],
+        "correct": False,
+    }
+    status, reply = hub.request(
+        "POST", room + "api/answers", aiko, {"answers": [{**typed, "learner": "ben"}]}
+    )
     assert status == 200 and reply["learner"] == "aiko"  # never as someone else
 
     # -- learners join by the nbgitpuller link and run 00_start_here ---------------------
@@ -197,8 +216,7 @@ def test_a_workshop_on_a_real_hub(hub: room_hub.Hub, browser: Browser) -> None:
     expect(current).to_be_visible(timeout=DASH_MS)
     for name, choice in (("aiko", "True"), ("ben", "True"), ("chidi", "False")):
         answer_card(hub, pages[name], name, "start-progress-kept", choice)
-    expect(current.locator(".vote-1 h4")).to_contain_text("3 voted, 33% right",
-                                                            timeout=DASH_MS)
+    expect(current.locator(".vote-1 h4")).to_contain_text("3 voted, 33% right", timeout=DASH_MS)
     current.get_by_role("button", name="Start the re-vote").click()
     revote = dash.locator('.room-round[data-phase="vote2"]')
     expect(revote).to_be_visible(timeout=DASH_MS)
@@ -215,7 +233,8 @@ def test_a_workshop_on_a_real_hub(hub: room_hub.Hub, browser: Browser) -> None:
     projector.goto(room + "projector")
     expect(projector.locator("#learners tbody tr")).to_have_count(3, timeout=DASH_MS)
     expect(projector.locator('.room-round[data-phase="vote2"] .vote-2 h4')).to_contain_text(
-        "100% right")
+        "100% right"
+    )
     for name in LEARNERS:
         expect(projector.locator("body")).not_to_contain_text(name)
     if SCREENSHOTS:
@@ -252,8 +271,13 @@ def test_a_workshop_on_a_real_hub(hub: room_hub.Hub, browser: Browser) -> None:
     while hub.request("GET", room + "api/health", timeout=2)[0] != 200:
         assert time.monotonic() < deadline, f"the hub did not restart the room:\n{hub.log_tail()}"
         time.sleep(0.5)
-    answer_card(hub, pages["ben"], "ben", "start-evidence-button",
-                "A. The article sentence or primary-source excerpt the question rests on")
+    answer_card(
+        hub,
+        pages["ben"],
+        "ben",
+        "start-evidence-button",
+        "A. The article sentence or primary-source excerpt the question rests on",
+    )
     wait_stored(hub, "ben", before + 2)
     late = [r for r in stored(hub, "ben") if r["question_id"] == "start-evidence-button"]
     assert [r["options"] for r in late[-2:]] == [["C"], ["A"]]
@@ -268,8 +292,10 @@ def test_a_workshop_on_a_real_hub(hub: room_hub.Hub, browser: Browser) -> None:
     first = next(r for r in rows if r["question_id"] == "start-evidence-button")
     assert (first["attempt"], first["options"], first["correct"]) == (1, ["A"], True)
     assert hub.request("GET", room + "api/answers?learner=aiko", ben)[0] == 403
-    memory = {name: sum(room_hub.rss_kib(pid) for pid in hub.user_processes(name)) / 1024
-              for name in LEARNERS}
+    memory = {
+        name: sum(room_hub.rss_kib(pid) for pid in hub.user_processes(name)) / 1024
+        for name in LEARNERS
+    }
     room_hub.FIGURES += [
         f"joined and ran 00_start_here (3 learners in parallel): {join_s:.1f} s; "
         f"the dashboard showed all three {shown_s:.1f} s after its page loaded",

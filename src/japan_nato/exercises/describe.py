@@ -82,8 +82,6 @@ def _type_tip(value: object, expected: object) -> str:
     return ""
 
 
-
-
 def _names(values: list[Any], quote: bool = True, total: int | None = None) -> str:
     """Name the first few values, then "and N more" (total: how many there are in all)."""
     shown = [_show(v) if quote else str(v) for v in values[:_MAX_SHOWN]]

@@ -43,5 +43,3 @@ def _failure(exc: BaseException) -> str:
     if isinstance(exc, _NoValue):
         return str(exc)
     return f"raised {type(exc).__name__}: {exc}"
-
-

@@ -120,8 +120,13 @@ class Question:
 
     def _invalid(self, reason: str) -> Result:
         feedback = Feedback(False, "", reason=reason, help=self.answer_help())
-        return Result(question_id=self.id, correct=False, feedback=feedback,
-                      fact_ids=self.fact_ids, valid=False)
+        return Result(
+            question_id=self.id,
+            correct=False,
+            feedback=feedback,
+            fact_ids=self.fact_ids,
+            valid=False,
+        )
 
     def _result(
         self,

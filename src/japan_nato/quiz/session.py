@@ -68,9 +68,7 @@ class Quiz:
             if question.id == question_id:
                 return question
         valid = ", ".join(q.id for q in self.bank.questions)
-        raise UnknownId(
-            f"No question {question_id!r} in quiz {self.name!r}. Valid ids: {valid}"
-        )
+        raise UnknownId(f"No question {question_id!r} in quiz {self.name!r}. Valid ids: {valid}")
 
     def bank_of(self, question_id: str) -> str:
         """Return the name of the bank an answer to this question is recorded under."""

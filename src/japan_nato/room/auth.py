@@ -66,8 +66,9 @@ class StaticAuthority:
 class HubAuthority:
     """Ask the hub: HubOAuth identifies the person; the service's token reads groups and admins."""
 
-    def __init__(self, instructor_group: str = DEFAULT_INSTRUCTOR_GROUP,
-                 cache_seconds: float = 30.0) -> None:
+    def __init__(
+        self, instructor_group: str = DEFAULT_INSTRUCTOR_GROUP, cache_seconds: float = 30.0
+    ) -> None:
         """Read the hub's environment for a managed or external service."""
         from jupyterhub.services.auth import HubOAuth
 

@@ -26,7 +26,9 @@ def add_room_command(commands: Any) -> None:
         "People log in through the hub; there is no password of its own.",
     )
     serve.add_argument(
-        "--db", metavar="PATH", default=os.environ.get(DB_ENV, "room.sqlite"),
+        "--db",
+        metavar="PATH",
+        default=os.environ.get(DB_ENV, "room.sqlite"),
         help=f"the room's SQLite file (default: ${DB_ENV}, else ./room.sqlite)",
     )
     serve.add_argument("--port", type=int, help="port (default: from JUPYTERHUB_SERVICE_URL)")
@@ -35,7 +37,8 @@ def add_room_command(commands: Any) -> None:
     )
     serve.add_argument("--prefix", help="URL prefix (default: JUPYTERHUB_SERVICE_PREFIX)")
     serve.add_argument(
-        "--instructor-group", default="instructors",
+        "--instructor-group",
+        default="instructors",
         help="hub group whose members see the room (hub admins always do)",
     )
     serve.set_defaults(handler=_serve)
@@ -53,6 +56,11 @@ def _serve(args: argparse.Namespace) -> int:
         )
     from japan_nato.room.service import serve
 
-    serve(db=args.db, port=args.port, ip=args.ip, prefix=args.prefix,
-          instructor_group=args.instructor_group)
+    serve(
+        db=args.db,
+        port=args.port,
+        ip=args.ip,
+        prefix=args.prefix,
+        instructor_group=args.instructor_group,
+    )
     return 0

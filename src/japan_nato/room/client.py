@@ -72,10 +72,14 @@ class Round:
     def note(self) -> str:
         """What the card says instead of right/wrong while the round is open."""
         if self.vote == 1:
-            return ("Vote 1: answer on your own, without discussing. Your vote is recorded; "
-                    "you will see if it was right after the round.")
-        return ("Vote 2: answer again after the discussion. Your vote is recorded; "
-                "you will see if it was right after the round.")
+            return (
+                "Vote 1: answer on your own, without discussing. Your vote is recorded; "
+                "you will see if it was right after the round."
+            )
+        return (
+            "Vote 2: answer again after the discussion. Your vote is recorded; "
+            "you will see if it was right after the round."
+        )
 
 
 def _now() -> str:
@@ -98,8 +102,9 @@ def default_outbox() -> Path:
 class RoomClient:
     """Sends answers to one room service through a local outbox."""
 
-    def __init__(self, url: str, token: str, outbox: str | Path | None = None, *,
-                 start_thread: bool = True) -> None:
+    def __init__(
+        self, url: str, token: str, outbox: str | Path | None = None, *, start_thread: bool = True
+    ) -> None:
         """url is the service's base URL; token a hub token for the learner."""
         self.url = url.rstrip("/") + "/"
         self.token = token
@@ -128,16 +133,26 @@ class RoomClient:
 
         if self._conn is None:
             self.outbox_path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.outbox_path, timeout=10, isolation_level=None,
-                                   check_same_thread=False)
+            conn = sqlite3.connect(
+                self.outbox_path, timeout=10, isolation_level=None, check_same_thread=False
+            )
             conn.execute("PRAGMA busy_timeout = 10000")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute(OUTBOX_SCHEMA)
             self._conn = conn
         return self._conn
 
-    def submit(self, bank: str, question_id: str, *, answer: str, options: list[str],
-               correct: bool, objective: str = "", chosen_wrong: list[str] | None = None) -> str:
+    def submit(
+        self,
+        bank: str,
+        question_id: str,
+        *,
+        answer: str,
+        options: list[str],
+        correct: bool,
+        objective: str = "",
+        chosen_wrong: list[str] | None = None,
+    ) -> str:
         """Put one answer in the outbox and wake the sender; return its uid (never blocks)."""
         uid = uuid.uuid4().hex
         current = self.cached_round(question_id, bank)
@@ -145,15 +160,24 @@ class RoomClient:
             db = self._db()
             db.execute("BEGIN IMMEDIATE")
             try:
-                attempt = 1 + db.execute(
-                    "SELECT COUNT(*) FROM outbox WHERE bank = ? AND question_id = ?",
-                    (bank, question_id),
-                ).fetchone()[0]
+                attempt = (
+                    1
+                    + db.execute(
+                        "SELECT COUNT(*) FROM outbox WHERE bank = ? AND question_id = ?",
+                        (bank, question_id),
+                    ).fetchone()[0]
+                )
                 payload = {
-                    "uid": uid, "bank": bank, "question_id": question_id,
-                    "objective": objective, "answer": answer, "options": options,
+                    "uid": uid,
+                    "bank": bank,
+                    "question_id": question_id,
+                    "objective": objective,
+                    "answer": answer,
+                    "options": options,
                     "chosen_wrong": list(chosen_wrong or []),
-                    "correct": bool(correct), "attempt": attempt, "answered_at": _now(),
+                    "correct": bool(correct),
+                    "attempt": attempt,
+                    "answered_at": _now(),
                     "round_id": current.id if current else None,
                     "vote": current.vote if current else None,
                 }
@@ -172,19 +196,26 @@ class RoomClient:
     def pending(self) -> int:
         """Return how many answers wait to be sent."""
         with self._lock:
-            return int(self._db().execute(
-                "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND error IS NULL"
-            ).fetchone()[0])
+            return int(
+                self._db()
+                .execute("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND error IS NULL")
+                .fetchone()[0]
+            )
 
     def flush(self) -> int:
         """Send what is pending now (blocking, bounded by the timeout); return how many went."""
         sent = 0
         while True:
             with self._lock:
-                rows = self._db().execute(
-                    "SELECT uid, payload FROM outbox WHERE sent_at IS NULL AND error IS NULL"
-                    " ORDER BY rowid LIMIT ?", (BATCH,),
-                ).fetchall()
+                rows = (
+                    self._db()
+                    .execute(
+                        "SELECT uid, payload FROM outbox WHERE sent_at IS NULL AND error IS NULL"
+                        " ORDER BY rowid LIMIT ?",
+                        (BATCH,),
+                    )
+                    .fetchall()
+                )
             if not rows:
                 return sent
             body = {"answers": [json.loads(payload) for _, payload in rows]}
@@ -211,8 +242,9 @@ class RoomClient:
     def _send_one_by_one(self, rows: list[tuple[str, str]]) -> None:
         for uid, payload in rows:
             try:
-                self._request("POST", "api/answers", {"answers": [json.loads(payload)]},
-                              SEND_TIMEOUT_S)
+                self._request(
+                    "POST", "api/answers", {"answers": [json.loads(payload)]}, SEND_TIMEOUT_S
+                )
             except urllib.error.HTTPError as exc:
                 if exc.code != 400:
                     raise
@@ -227,8 +259,9 @@ class RoomClient:
             db = self._db()
             column = "error" if error is not None else "sent_at"
             value = error if error is not None else _now()
-            db.executemany(f"UPDATE outbox SET {column} = ? WHERE uid = ?",
-                           [(value, uid) for uid in uids])
+            db.executemany(
+                f"UPDATE outbox SET {column} = ? WHERE uid = ?", [(value, uid) for uid in uids]
+            )
 
     def _run(self) -> None:
         while not self._stop:
@@ -292,7 +325,9 @@ class RoomClient:
             for item in reply.get("rounds", []):
                 if item.get("vote") in (1, 2):
                     rounds[item["question_id"]] = Round(
-                        int(item["id"]), str(item["bank"]), str(item["question_id"]),
+                        int(item["id"]),
+                        str(item["bank"]),
+                        str(item["question_id"]),
                         int(item["vote"]),
                     )
             self._rounds = rounds
@@ -303,8 +338,9 @@ class RoomClient:
         finally:
             self._rounds_refreshing.release()
 
-    def open_round(self, question_id: str, bank: str | None = None,
-                   wait: float = 0.3) -> Round | None:
+    def open_round(
+        self, question_id: str, bank: str | None = None, wait: float = 0.3
+    ) -> Round | None:
         """Return the round open on a question, refreshing a stale cache for at most wait s."""
         if time.monotonic() - self._rounds_at > ROUNDS_TTL_S:
             worker = threading.Thread(target=self.refresh_rounds, daemon=True)
@@ -326,9 +362,10 @@ class RoomClient:
     def _request(self, method: str, path: str, body: Any, timeout: float) -> Any:
         data = None if body is None else json.dumps(body, ensure_ascii=False).encode()
         request = urllib.request.Request(
-            self.url + path, data=data, method=method,
-            headers={"Authorization": f"token {self.token}",
-                     "Content-Type": "application/json"},
+            self.url + path,
+            data=data,
+            method=method,
+            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"},
         )
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return json.loads(response.read() or b"null")
@@ -416,9 +453,13 @@ def hand_over(bank: str, question: Any, answer: Any, result: Any) -> None:
         if client is None:
             return
         client.submit(
-            bank, question.id, answer=question.answer_text(answer),
-            options=chosen_options(question, answer), correct=bool(result.correct),
-            objective=question.objective, chosen_wrong=list(result.chosen_wrong),
+            bank,
+            question.id,
+            answer=question.answer_text(answer),
+            options=chosen_options(question, answer),
+            correct=bool(result.correct),
+            objective=question.objective,
+            chosen_wrong=list(result.chosen_wrong),
         )
     except Exception as exc:  # the room is extra: the quiz and the local store carry on
         import warnings

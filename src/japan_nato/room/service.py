@@ -33,8 +33,9 @@ log = logging.getLogger("japan_nato.room")
 class RoomContext:
     """What every handler shares: the store, the course outline, who is who."""
 
-    def __init__(self, store: RoomStore, outline: Outline, authority: Authority,
-                 prefix: str, salt: str) -> None:
+    def __init__(
+        self, store: RoomStore, outline: Outline, authority: Authority, prefix: str, salt: str
+    ) -> None:
         """Hold the parts; summaries are cached per store version."""
         self.store = store
         self.outline = outline
@@ -51,10 +52,13 @@ class RoomContext:
         if key not in self._cache:
             self._cache.clear()
             summary = room_summary(
-                self.store.answers(), self.outline,
+                self.store.answers(),
+                self.outline,
                 rounds=[r.as_dict() for r in self.store.rounds()],
-                learners=learners, names=self.store.display_names(),
-                reveal=reveal and not projector, salt=self.salt,
+                learners=learners,
+                names=self.store.display_names(),
+                reveal=reveal and not projector,
+                salt=self.salt,
             )
             summary["open_rounds"] = [r.as_dict() for r in self.store.open_rounds()]
             self._cache[key] = projector_view(summary) if projector else summary
@@ -136,8 +140,11 @@ class PageHandler(BaseHandler):
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         """A short page in plain words (the message is escaped)."""
         exc = kwargs.get("exc_info", (None, None, None))[1]
-        message = exc.log_message if isinstance(exc, web.HTTPError) and exc.log_message else (
-            self._reason)
+        message = (
+            exc.log_message
+            if isinstance(exc, web.HTTPError) and exc.log_message
+            else (self._reason)
+        )
         self.set_header("Content-Type", "text/html; charset=utf-8")
         self.finish(
             '<!DOCTYPE html><html lang="en"><meta charset="utf-8"><title>The room</title>'
@@ -163,7 +170,8 @@ class PageHandler(BaseHandler):
             "user": self.identity.name if self.identity else "",
         }
         page = re.sub(
-            r"\{\{(\w+)\}\}", lambda m: html.escape(values.get(m.group(1), ""), quote=True),
+            r"\{\{(\w+)\}\}",
+            lambda m: html.escape(values.get(m.group(1), ""), quote=True),
             template,
         )
         self.set_header("Content-Type", "text/html; charset=utf-8")
@@ -296,12 +304,23 @@ class HealthHandler(BaseHandler):
         self.write_json({"ok": True})
 
 
-def make_app(store: RoomStore, authority: Authority, *, prefix: str = DEFAULT_PREFIX,
-             outline: Outline | None = None, salt: str | None = None) -> web.Application:
+def make_app(
+    store: RoomStore,
+    authority: Authority,
+    *,
+    prefix: str = DEFAULT_PREFIX,
+    outline: Outline | None = None,
+    salt: str | None = None,
+) -> web.Application:
     """Return the tornado application serving the room under prefix."""
     prefix = "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
-    room = RoomContext(store, outline or course_outline(), authority, prefix,
-                       salt if salt is not None else store.secret("pseudonym_salt")[:16])
+    room = RoomContext(
+        store,
+        outline or course_outline(),
+        authority,
+        prefix,
+        salt if salt is not None else store.secret("pseudonym_salt")[:16],
+    )
     args = {"room": room}
     routes: list[Any] = [
         (prefix, PageHandler, {**args, "mode": "instructor"}),
@@ -320,13 +339,18 @@ def make_app(store: RoomStore, authority: Authority, *, prefix: str = DEFAULT_PR
 
         routes.append((prefix + "oauth_callback", HubOAuthCallbackHandler))
     # Kept in the room's file, so a restarted service still accepts the instructor's cookie.
-    return web.Application(routes, cookie_secret=store.secret("cookie_secret"),
-                           xsrf_cookies=False)
+    return web.Application(routes, cookie_secret=store.secret("cookie_secret"), xsrf_cookies=False)
 
 
-def serve(*, db: str | Path, port: int | None = None, ip: str = "127.0.0.1",
-          prefix: str | None = None, instructor_group: str = "instructors",
-          authority: Authority | None = None) -> None:
+def serve(
+    *,
+    db: str | Path,
+    port: int | None = None,
+    ip: str = "127.0.0.1",
+    prefix: str | None = None,
+    instructor_group: str = "instructors",
+    authority: Authority | None = None,
+) -> None:
     """Run the service until interrupted (reads the hub's service environment)."""
     logging.basicConfig(level=logging.INFO, format="[room %(asctime)s] %(message)s")
     url = os.environ.get("JUPYTERHUB_SERVICE_URL", "")

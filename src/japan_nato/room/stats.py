@@ -10,16 +10,72 @@ from pathlib import Path
 from typing import Any
 
 ADJECTIVES = (
-    "Amber", "Azure", "Brisk", "Calm", "Coral", "Crisp", "Dusky", "Eager", "Fern", "Gentle",
-    "Golden", "Hazel", "Ivory", "Jade", "Keen", "Lilac", "Lucky", "Mellow", "Misty", "Noble",
-    "Olive", "Pearl", "Quiet", "Rapid", "Rosy", "Sage", "Silver", "Sunny", "Swift", "Teal",
-    "Umber", "Vivid",
+    "Amber",
+    "Azure",
+    "Brisk",
+    "Calm",
+    "Coral",
+    "Crisp",
+    "Dusky",
+    "Eager",
+    "Fern",
+    "Gentle",
+    "Golden",
+    "Hazel",
+    "Ivory",
+    "Jade",
+    "Keen",
+    "Lilac",
+    "Lucky",
+    "Mellow",
+    "Misty",
+    "Noble",
+    "Olive",
+    "Pearl",
+    "Quiet",
+    "Rapid",
+    "Rosy",
+    "Sage",
+    "Silver",
+    "Sunny",
+    "Swift",
+    "Teal",
+    "Umber",
+    "Vivid",
 )
 ANIMALS = (
-    "Badger", "Crane", "Dolphin", "Eagle", "Falcon", "Gecko", "Heron", "Ibis", "Jaguar",
-    "Koala", "Lemur", "Lynx", "Marten", "Newt", "Otter", "Owl", "Panda", "Puffin", "Quail",
-    "Raven", "Robin", "Seal", "Stork", "Swan", "Tapir", "Tiger", "Urchin", "Vole", "Wren",
-    "Yak", "Zebra", "Finch",
+    "Badger",
+    "Crane",
+    "Dolphin",
+    "Eagle",
+    "Falcon",
+    "Gecko",
+    "Heron",
+    "Ibis",
+    "Jaguar",
+    "Koala",
+    "Lemur",
+    "Lynx",
+    "Marten",
+    "Newt",
+    "Otter",
+    "Owl",
+    "Panda",
+    "Puffin",
+    "Quail",
+    "Raven",
+    "Robin",
+    "Seal",
+    "Stork",
+    "Swan",
+    "Tapir",
+    "Tiger",
+    "Urchin",
+    "Vole",
+    "Wren",
+    "Yak",
+    "Zebra",
+    "Finch",
 )
 
 
@@ -87,9 +143,14 @@ def course_outline(data_dir: str | Path | None = None) -> Outline:
                 wrong = {"false" if question.answer else "true": question.feedback}
             questions.append(
                 OutlineQuestion(
-                    bank=name, question_id=question.id, number=number,
-                    label=f"{prefix} Q{number}", prompt=question.prompt,
-                    objective=question.objective, choices=choices, correct=correct,
+                    bank=name,
+                    question_id=question.id,
+                    number=number,
+                    label=f"{prefix} Q{number}",
+                    prompt=question.prompt,
+                    objective=question.objective,
+                    choices=choices,
+                    correct=correct,
                     misconceptions=wrong,
                 )
             )
@@ -167,8 +228,10 @@ def room_summary(
         # A wrong option counts once per learner who ever chose it (first try or later).
         chose_wrong = {
             (row["learner"], key)
-            for row in answered if not row["correct"]
-            for key in (row["options"] or [row["answer"]]) if key not in item.correct
+            for row in answered
+            if not row["correct"]
+            for key in (row["options"] or [row["answer"]])
+            if key not in item.correct
         }
         wrong = Counter(key for _, key in chose_wrong)
         questions.append(
@@ -185,9 +248,11 @@ def room_summary(
                 "first": _distribution(first.values()),
                 "current": _distribution(current.values()),
                 "first_correct_pct": _percent(
-                    sum(1 for r in first.values() if r["correct"]), len(first)),
+                    sum(1 for r in first.values() if r["correct"]), len(first)
+                ),
                 "current_correct_pct": _percent(
-                    sum(1 for r in current.values() if r["correct"]), len(current)),
+                    sum(1 for r in current.values() if r["correct"]), len(current)
+                ),
                 "top_wrong": [
                     {"key": key, "count": count, "misconception": item.misconceptions.get(key, "")}
                     for key, count in sorted(wrong.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
@@ -256,8 +321,7 @@ def room_summary(
             votes[str(vote)] = {
                 "learners": len(last),
                 "distribution": _distribution(last.values()),
-                "correct_pct": _percent(sum(1 for r in last.values() if r["correct"]),
-                                        len(last)),
+                "correct_pct": _percent(sum(1 for r in last.values() if r["correct"]), len(last)),
             }
         item = outline.question(rnd["bank"], rnd["question_id"])
         summary_rounds.append(
@@ -286,8 +350,19 @@ def room_summary(
     }
 
 
-EXPORT_COLUMNS = ("learner", "bank", "question_id", "objective", "answer", "correct",
-                  "chosen_wrong", "answered_at", "attempt", "round_id", "vote")
+EXPORT_COLUMNS = (
+    "learner",
+    "bank",
+    "question_id",
+    "objective",
+    "answer",
+    "correct",
+    "chosen_wrong",
+    "answered_at",
+    "attempt",
+    "round_id",
+    "vote",
+)
 
 
 def export_csv(rows: Iterable[Mapping[str, Any]]) -> str:
@@ -300,13 +375,21 @@ def export_csv(rows: Iterable[Mapping[str, Any]]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(EXPORT_COLUMNS)
     for row in rows:
-        writer.writerow([
-            row["learner"], row["bank"], row["question_id"], row.get("objective", ""),
-            json.dumps(row["answer"], ensure_ascii=False), bool(row["correct"]),
-            json.dumps(list(row.get("chosen_wrong") or []), ensure_ascii=False),
-            row["answered_at"], row.get("attempt") or "", row.get("round_id") or "",
-            row.get("vote") or "",
-        ])
+        writer.writerow(
+            [
+                row["learner"],
+                row["bank"],
+                row["question_id"],
+                row.get("objective", ""),
+                json.dumps(row["answer"], ensure_ascii=False),
+                bool(row["correct"]),
+                json.dumps(list(row.get("chosen_wrong") or []), ensure_ascii=False),
+                row["answered_at"],
+                row.get("attempt") or "",
+                row.get("round_id") or "",
+                row.get("vote") or "",
+            ]
+        )
     return out.getvalue()
 
 

@@ -131,7 +131,9 @@ class RoomStore:
             Path(self.path).expanduser().parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._conn = sqlite3.connect(
-            self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+            self.path,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            isolation_level=None,
             check_same_thread=False,
         )
         self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -183,18 +185,34 @@ class RoomStore:
                 for row in rows:
                     attempt = row["attempt"]
                     if attempt is None:
-                        attempt = 1 + self._conn.execute(
-                            "SELECT COUNT(*) FROM answers WHERE learner = ? AND bank = ? AND"
-                            " question_id = ?", (learner, row["bank"], row["question_id"]),
-                        ).fetchone()[0]
+                        attempt = (
+                            1
+                            + self._conn.execute(
+                                "SELECT COUNT(*) FROM answers WHERE learner = ? AND bank = ? AND"
+                                " question_id = ?",
+                                (learner, row["bank"], row["question_id"]),
+                            ).fetchone()[0]
+                        )
                     self._conn.execute(
                         "INSERT OR IGNORE INTO answers (uid, learner, bank, question_id,"
                         " objective, answer, options, chosen_wrong, correct, attempt, round_id,"
                         " vote, answered_at, received_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                        (row["uid"], learner, row["bank"], row["question_id"], row["objective"],
-                         row["answer"], row["options"], row["chosen_wrong"], row["correct"],
-                         attempt,
-                         row["round_id"], row["vote"], row["answered_at"], stamp),
+                        (
+                            row["uid"],
+                            learner,
+                            row["bank"],
+                            row["question_id"],
+                            row["objective"],
+                            row["answer"],
+                            row["options"],
+                            row["chosen_wrong"],
+                            row["correct"],
+                            attempt,
+                            row["round_id"],
+                            row["vote"],
+                            row["answered_at"],
+                            stamp,
+                        ),
                     )
                 self._conn.execute("COMMIT")
             except BaseException:
@@ -304,7 +322,8 @@ class RoomStore:
         with self._lock:
             rows = self._conn.execute(
                 "SELECT id, bank, question_id, phase, opened_at, revote_at, closed_at FROM rounds"
-                f" {where} ORDER BY id", params,
+                f" {where} ORDER BY id",
+                params,
             ).fetchall()
         return [Round(*row) for row in rows]
 
@@ -329,7 +348,8 @@ class RoomStore:
         with self._lock:
             self._conn.execute(
                 "UPDATE rounds SET phase = 'closed', closed_at = ? WHERE question_id = ? AND"
-                " phase != 'closed'", (stamp, question_id),
+                " phase != 'closed'",
+                (stamp, question_id),
             )
             cursor = self._conn.execute(
                 "INSERT INTO rounds (bank, question_id, phase, opened_at) VALUES (?, ?, ?, ?)",
@@ -348,11 +368,15 @@ class RoomStore:
             raise RoomError(f"no round {round_id}")
         stamp = now()
         if action == "revote" and current.phase == "vote1":
-            sql, params = "UPDATE rounds SET phase = 'vote2', revote_at = ? WHERE id = ?", (
-                stamp, round_id)
+            sql, params = (
+                "UPDATE rounds SET phase = 'vote2', revote_at = ? WHERE id = ?",
+                (stamp, round_id),
+            )
         elif action == "close" and current.phase != "closed":
-            sql, params = "UPDATE rounds SET phase = 'closed', closed_at = ? WHERE id = ?", (
-                stamp, round_id)
+            sql, params = (
+                "UPDATE rounds SET phase = 'closed', closed_at = ? WHERE id = ?",
+                (stamp, round_id),
+            )
         else:
             raise RoomError(f"cannot {action} round {round_id}: it is in phase {current.phase}")
         with self._lock:

@@ -114,7 +114,7 @@ def _order(question: Question, text: str) -> Any:
 
 
 def _pairs(question: Question, text: str) -> Any:
-    """"1=B, 2=A" becomes a dict term -> letter; "B A C" a list of letters in term order."""
+    """ "1=B, 2=A" becomes a dict term -> letter; "B A C" a list of letters in term order."""
     parts = [part for part in re.split(r"[,;]", text) if part.strip()]
     if parts and all(part.count("=") == 1 for part in parts):
         return dict(tuple(s.strip() for s in part.split("=")) for part in parts)
