@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from japan_nato.dataset.paths import data_dir
 from japan_nato.quiz.lint import (
     MAX_LENGTH_RATIO,
     MAX_LONGEST_CORRECT_SHARE,
@@ -10,7 +11,6 @@ from japan_nato.quiz.lint import (
     lint_problems,
     load_banks,
 )
-from japan_nato.dataset.paths import data_dir
 
 
 def _single(qid: str, texts: list[str], key: int, hint: str = "") -> dict:

@@ -13,7 +13,6 @@ if TYPE_CHECKING:
 from japan_nato.quiz.bank import bank_names, load_bank
 from japan_nato.quiz.model import Bank, ProgressStoreLike, Question, Result
 
-
 # Told of every recorded answer (bank, question, raw answer, result); the room client is one.
 AnswerListener = Callable[[str, Question, Any, Result], None]
 
