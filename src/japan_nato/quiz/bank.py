@@ -21,6 +21,9 @@ ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 FACT_ID_PATTERN = re.compile(r"[ACGT][0-9]{2,}")
 
 
+# A bank's top-level `mode`: practice (feedback at once) or exam (feedback when submitted).
+BANK_MODES = ("practice", "exam")
+
 COMMON_FIELDS = ("id", "type", "prompt", "objective", "fact_ids", "explanation", "hint")
 
 
@@ -153,7 +156,12 @@ def _header_problems(file: str, text: str, raw: dict[str, Any]) -> list[Problem]
         problems.append(Problem(file, bank_line, "bank.title", "must be a non-empty string"))
     if not isinstance(bank.get("notebook", ""), str):
         problems.append(Problem(file, bank_line, "bank.notebook", "must be a string"))
-    unknown = sorted(set(raw) - {"bank", "objectives", "questions"})
+    mode = raw.get("mode", "practice")
+    if mode not in BANK_MODES:
+        line = _first_line(text, r"mode\s*=")
+        known = " or ".join(repr(m) for m in BANK_MODES)
+        problems.append(Problem(file, line, "mode", f"must be {known}, not {mode!r}"))
+    unknown = sorted(set(raw) - {"mode", "bank", "objectives", "questions"})
     if unknown:
         problems.append(Problem(file, None, "", f"unknown table(s): {', '.join(unknown)}"))
     return problems
@@ -287,4 +295,5 @@ def load_bank(name: str, data_dir: str | Path | None = None) -> Bank:
         notebook=raw["bank"].get("notebook", ""),
         objectives={o["id"]: o["text"] for o in raw["objectives"]},
         questions=tuple(questions),
+        mode=raw.get("mode", "practice"),
     )

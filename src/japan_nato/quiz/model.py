@@ -226,3 +226,4 @@ class Bank:
     notebook: str
     objectives: dict[str, str]
     questions: tuple[Question, ...]
+    mode: str = "practice"  # "exam": feedback deferred until the form is submitted
