@@ -254,6 +254,32 @@ def test_a_workshop_on_a_real_hub(hub: room_hub.Hub, browser: Browser) -> None:
         Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
         dash.screenshot(path=str(Path(SCREENSHOTS, "room-dashboard.png")))
 
+    # -- pre-test and post-test answers reach the room: the dashboard shows the gain -------
+    tests = {bank: bank_questions(bank) for bank in ("pretest", "posttest")}
+    for name, banks in (("aiko", ("pretest", "posttest")), ("ben", ("pretest",))):
+        answers = [
+            {
+                "uid": f"{name}-{bank}-{qid}",
+                "bank": bank,
+                "question_id": qid,
+                "objective": q["objective"],
+                "answer": "",
+                "options": [],
+                "correct": bank == "posttest",
+            }
+            for bank in banks
+            for qid, q in tests[bank].items()
+        ]
+        status, reply = hub.request(
+            "POST", room + "api/answers", hub.user_token(name), {"answers": answers}
+        )
+        assert status == 200, reply
+    gain = dash.locator("#gain")
+    expect(gain).to_contain_text("Class gain 1.00 · 1 did both tests", timeout=DASH_MS)
+    expect(gain).to_contain_text("Attrition: 1 of 2")
+    if SCREENSHOTS:
+        gain.screenshot(path=str(Path(SCREENSHOTS, "room-gain.png")))
+
     # -- the projector never names anyone; the switch reveals names on this screen only ---
     projector = dash.context.new_page()
     projector.goto(room + "projector")
