@@ -9,6 +9,7 @@ from japan_nato.api import (
     check_setup,
     evidence,
     exercise,
+    export_progress,
     load_article,
     load_context,
     load_facts,
@@ -17,6 +18,7 @@ from japan_nato.api import (
     progress,
     quiz,
     review_quiz,
+    set_learner_name,
 )
 from japan_nato.course import Course
 from japan_nato.errors import (
@@ -49,6 +51,7 @@ __all__ = [
     "check_setup",
     "evidence",
     "exercise",
+    "export_progress",
     "facts_by_topic_figure",
     "frameworks_figure",
     "load_article",
@@ -59,5 +62,6 @@ __all__ = [
     "progress",
     "quiz",
     "review_quiz",
+    "set_learner_name",
     "timeline_figure",
 ]
