@@ -85,7 +85,9 @@ class Exercise:
         """Return hint n (1 = the gentlest); beyond the last, the last one with a note."""
         total = len(self.hints)
         if total == 0:
-            return Feedback(None, f"No hints — {self.title}", "This exercise has no hints; try `.solution()`.")
+            return Feedback(
+                None, f"No hints — {self.title}", "This exercise has no hints; try `.solution()`."
+            )
         try:
             wanted = int(n)
         except (TypeError, ValueError, OverflowError):

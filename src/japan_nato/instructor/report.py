@@ -397,8 +397,10 @@ def render_text(report: Report) -> str:
         "",
         "Misconceptions (wrong options chosen most often)",
         format_table(
-            report.misconceptions.rename(
-                columns={"question_id": "question", "times_chosen": "times"}
+            _bank_short(
+                report.misconceptions.rename(
+                    columns={"question_id": "question", "times_chosen": "times", "learners": "n"}
+                )
             ),
             percent=pct,
             max_width=30,
@@ -406,7 +408,7 @@ def render_text(report: Report) -> str:
         "",
         "Mastery per objective (all its questions eventually right)",
         format_table(
-            report.mastery.rename(columns={"percent_mastered": "percent"}),
+            _bank_short(report.mastery.rename(columns={"percent_mastered": "percent"})),
             percent=pct | {"percent"},
             max_width=30,
         ),
@@ -449,7 +451,12 @@ def _short(frame: pd.DataFrame) -> pd.DataFrame:
         "percent_eventually": "in_the_end",
     }
     keep = [c for c in frame.columns if c in names or c in {"attempts", "missed"}]
-    out = frame[keep].rename(columns=names)
+    return _bank_short(frame[keep].rename(columns=names))
+
+
+def _bank_short(frame: pd.DataFrame) -> pd.DataFrame:
+    """A bank named by its notebook number (01), as the course numbers them."""
+    out = frame.copy()
     if "bank" in out.columns:
         out["bank"] = [str(bank)[:2] if str(bank)[:2].isdigit() else bank for bank in out["bank"]]
     return out

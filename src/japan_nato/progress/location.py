@@ -45,7 +45,7 @@ def is_generic_name(name: str) -> bool:
 def clean_name(name: object) -> str:
     """Return a learner-made name tidied up; raise ValueError with the reason when unusable."""
     if not isinstance(name, str):
-        raise ValueError(f"a name is text, like \"Aiko T.\", not {type(name).__name__}")
+        raise ValueError(f'a name is text, like "Aiko T.", not {type(name).__name__}')
     text = " ".join("".join(c if c.isprintable() else " " for c in name).split())
     if not text:
         raise ValueError("the name is empty; type the name your instructor will know you by")

@@ -62,8 +62,7 @@ def run_terminal_quiz(
 
     say(f"Quiz: {quiz.title} ({quiz.name}), {total} questions")
     say(
-        "Type ? for a hint, ! for the evidence (the source text), "
-        "an empty line to skip a question."
+        "Type ? for a hint, ! for the evidence (the source text), an empty line to skip a question."
     )
     finished = True
     for number, question in enumerate(quiz.questions, start=1):
