@@ -228,3 +228,33 @@ def export_progress(
         f"Wrote {rows} answer{'' if rows == 1 else 's'} for {who} to `{where.resolve()}`. "
         "Hand this file to your instructor.",
     )
+
+
+PRACTICE_BANKS = frozenset({"00_start_here"})
+"""Banks whose questions are practice: shown in progress, never graded or counted."""
+
+
+def exercise_progress(
+    store: ProgressStoreLike | None = None, data_dir: str | Path | None = None
+) -> pd.DataFrame:
+    """Return one row per exercise: notebook, title, checked (ever), correct (ever)."""
+    import pandas as pd
+
+    where = course(data_dir)
+    attempts = (default_store() if store is None else store).attempts(EXERCISES_BANK)
+    checked = set(attempts["question_id"])
+    right = set(attempts.loc[attempts["correct"], "question_id"])
+    rows = []
+    for ex_id in where.exercise_ids():
+        ex = where.exercise(ex_id)
+        rows.append(
+            {
+                "notebook": ex.notebook.removesuffix(".ipynb"),
+                "exercise": ex_id,
+                "title": ex.title,
+                "checked": ex_id in checked,
+                "correct": ex_id in right,
+            }
+        )
+    rows.sort(key=lambda row: row["notebook"])
+    return pd.DataFrame(rows, columns=["notebook", "exercise", "title", "checked", "correct"])

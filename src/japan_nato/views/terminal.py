@@ -6,9 +6,14 @@ import re
 import sys
 import textwrap
 from collections.abc import Callable
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from japan_nato.quiz import LETTERS, Question, Quiz
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+PRACTICE_BANKS = frozenset({"00_start_here"})
 
 _TOKENS = re.compile(r"[A-Za-z0-9]+(?:[\s,;]+[A-Za-z0-9]+)*")
 
@@ -197,3 +202,27 @@ TERMINAL_PARSERS: dict[str, Callable[[Question, str], Any]] = {
 def parse_terminal_answer(question: Question, text: str) -> Any:
     """Turn a typed line into the answer form Question.check accepts."""
     return TERMINAL_PARSERS[question.type_name](question, text)
+
+
+def progress_text(banks: pd.DataFrame, exercises: pd.DataFrame | None = None) -> str:
+    """Return progress as a table within 80 columns: quizzes, then exercises; practice apart."""
+    lines = ["  no  quiz                              right  of  done", "  " + "-" * 50]
+    for row in banks.itertuples(index=False):
+        number = str(row.bank)[:2]
+        title = _clip(str(row.title), 32)
+        done = "done" if row.questions and row.correct >= row.questions else ""
+        if row.bank in PRACTICE_BANKS:
+            done = "practice, not graded"
+        lines.append(f"  {number:<3} {title:<32} {row.correct:>5}  {row.questions:>2}  {done}")
+    if exercises is not None and len(exercises):
+        lines += ["", "  no  exercise                          checked  right", "  " + "-" * 50]
+        for row in exercises.itertuples(index=False):
+            checked = "yes" if row.checked else "-"
+            right = "yes" if row.correct else "-"
+            title = _clip(str(row.title), 32)
+            lines.append(f"  {str(row.notebook)[:2]:<3} {title:<32} {checked:>7}  {right:>5}")
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
