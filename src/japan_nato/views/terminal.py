@@ -119,7 +119,7 @@ def _ask(
         result = quiz.answer(question.id, parse_terminal_answer(question, text))
         if not result.valid:
             # The how-to line was printed with the question: say only what was wrong.
-            say(f"{result.reason} (Type ? for a hint, or see how to answer above.)")
+            say(f"{result.reason} See how to answer above.")
             continue
         say(result.with_help(terminal_help(question)).message)
         return int(result.correct)
