@@ -46,7 +46,7 @@ def _answer_code(entry: dict[str, Any], code: str, name: str) -> str:
 
 
 def _type_and_run(page: Page, cells: Locator, index: int, code: str) -> str:
-    """Replace the answer cell's code, run it and the check cell after it; return the check's text."""
+    """Replace the answer cell's code, run it and the check cell; return the check's text."""
     answer = cells.nth(index)
     answer.locator(".cm-content").click()
     page.keyboard.press("Control+A")
