@@ -244,7 +244,7 @@ def exercise_progress(
     attempts = (default_store() if store is None else store).attempts(EXERCISES_BANK)
     checked = set(attempts["question_id"])
     right = set(attempts.loc[attempts["correct"], "question_id"])
-    rows = []
+    rows: list[dict[str, Any]] = []
     for ex_id in where.exercise_ids():
         ex = where.exercise(ex_id)
         rows.append(
@@ -256,5 +256,5 @@ def exercise_progress(
                 "correct": ex_id in right,
             }
         )
-    rows.sort(key=lambda row: row["notebook"])
+    rows.sort(key=lambda row: str(row["notebook"]))
     return pd.DataFrame(rows, columns=["notebook", "exercise", "title", "checked", "correct"])

@@ -29,9 +29,7 @@ def _exercise_cells(notebook: Path, ex_id: str) -> tuple[int, str]:
     """Return the index of the exercise's answer cell (the check cell is next) and its name."""
     cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
     start = next(i for i, c in enumerate(cells) if f'exercise("{ex_id}")' in _source(c))
-    answer = next(
-        i for i in range(start + 1, len(cells)) if PLACEHOLDER.search(_source(cells[i]))
-    )
+    answer = next(i for i in range(start + 1, len(cells)) if PLACEHOLDER.search(_source(cells[i])))
     assert ".check(" in _source(cells[answer + 1]), "the check cell follows the answer cell"
     name = PLACEHOLDER.search(_source(cells[answer]))
     assert name is not None
