@@ -95,3 +95,25 @@ def test_terminal_quiz_at_80_columns(bank: str, tmp_path: Path) -> None:
             joined = end_piece + start_piece
             assert not (joined in words and end_piece not in words), (upper, lower)
     assert out.count("Type ? for a hint") == 1  # the key help is said once, not per question
+
+
+def test_a_generic_account_is_asked_for_a_name_once(tmp_path: Path) -> None:
+    from japan_nato.progress import ProgressStore
+
+    env = dict(os.environ)
+    progress = tmp_path / "p.sqlite"
+    env.update(
+        PYTHONPATH=str(SRC),
+        JAPAN_NATO_PROGRESS=str(progress),
+        JAPAN_NATO_LEARNER="jovyan",
+        PYTHONIOENCODING="utf-8",
+    )
+    command = [sys.executable, "-m", "japan_nato", "quiz", "00_start_here"]
+    out = _run_in_pty(command, ["root", "Aiko T.", ""], env)
+    assert "'jovyan'" in out and "shared by many learners" in out
+    assert "choose your own" in out  # "root" is refused, and asked again
+    assert "Kept: Aiko T." in out
+    with ProgressStore(progress) as store:
+        assert store.learner_name() == "Aiko T."
+    again = _run_in_pty(command, [""], env)
+    assert "shared by many learners" not in again  # asked once, never again
