@@ -92,3 +92,13 @@ def test_exercise_checks_are_recorded_and_shown_in_progress() -> None:
     table = api.exercise_progress()
     row = table[table["exercise"] == "facts-per-topic"].iloc[0]
     assert bool(row["checked"]) and bool(row["correct"]) and row["title"] == "Facts per topic"
+
+
+def test_the_placeholder_name_of_the_notebook_cell_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 06_review's cell reads export_progress(name="Your Name"): Run All must write no file.
+    monkeypatch.chdir(tmp_path)
+    said = japan_nato.export_progress(name="Your Name")
+    assert said.correct is False and 'in place of "Your Name"' in said.text
+    assert list(tmp_path.iterdir()) == []

@@ -180,7 +180,7 @@ def set_learner_name(name: str, store: ProgressStoreLike | None = None) -> Feedb
     try:
         kept = target.set_learner_name(name)
     except ValueError as exc:
-        return Feedback(False, "Name not kept", f"{str(exc).capitalize()}. Try again.")
+        return Feedback(False, "Name not kept", f"{_sentence(exc)}. Try again.")
     send_display_name(kept)
     return Feedback(
         True, f"Name kept: {kept}", "Your exports carry this name. Change it by calling again."
@@ -258,3 +258,9 @@ def exercise_progress(
         )
     rows.sort(key=lambda row: str(row["notebook"]))
     return pd.DataFrame(rows, columns=["notebook", "exercise", "title", "checked", "correct"])
+
+
+def _sentence(exc: Exception) -> str:
+    """An error message as a sentence: its first letter upper-case, the rest as written."""
+    text = str(exc)
+    return text[:1].upper() + text[1:]

@@ -270,7 +270,7 @@ def _ask_name_once(store: ProgressStore) -> str | None:
         try:
             name = store.set_learner_name(clean_name(line))
         except ValueError as exc:
-            print(f"{str(exc).capitalize()}.")
+            print(f"{str(exc)[:1].upper()}{str(exc)[1:]}.")
             continue
         send_display_name(name)
         print(f"Kept: {name}. Change it with `japan-nato progress name NEW NAME`.")

@@ -36,6 +36,7 @@ GENERIC_NAMES = frozenset(
         "user",
         "vagrant",
         "web_user",
+        "your name",
         "www-data",
     }
 )

@@ -29,6 +29,7 @@ GENERIC_NAMES = frozenset(
         "user",
         "vagrant",
         "web_user",
+        "your name",
         "www-data",
     }
 )
@@ -51,6 +52,8 @@ def clean_name(name: object) -> str:
         raise ValueError("the name is empty; type the name your instructor will know you by")
     if len(text) > MAX_NAME_CHARS:
         raise ValueError(f"the name is longer than {MAX_NAME_CHARS} characters")
+    if text.casefold() == "your name":
+        raise ValueError('put your own name in place of "Your Name"')
     if is_generic_name(text):
         raise ValueError(f"{text!r} is an account name many learners share; choose your own")
     return text
