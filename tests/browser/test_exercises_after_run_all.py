@@ -87,3 +87,28 @@ def test_each_exercise_checks_itself_after_run_all(
     with ProgressStore(lab_server.progress) as store:
         checked = set(store.attempts("exercises")["question_id"])
     assert {entry["id"] for entry in entries} <= checked
+
+
+def test_export_progress_from_a_notebook_lands_next_to_it(
+    page: Page, lab_server: lab.LabServer
+) -> None:
+    """A learner in a subfolder exports from a cell: the CSV is beside the notebook, named."""
+    folder = lab_server.root / "_hand_in"
+    folder.mkdir(exist_ok=True)
+    cells = [
+        "from japan_nato import exercise, export_progress, load_facts\n"
+        "ex = exercise('facts-per-topic')\n"
+        "ex.check(load_facts()['topic'].value_counts())",
+        'export_progress(name="Your Name")',
+        'export_progress(name="Aiko T.")',
+    ]
+    lab.write_notebook(folder / "hand_in.ipynb", cells, markdown="# Hand in")
+    lab.open_notebook(page, lab_server, "_hand_in/hand_in.ipynb")
+    lab.run_all(page)
+    outputs = page.locator(".jp-Notebook .jp-Cell .jp-OutputArea-output")
+    expect(outputs.nth(1)).to_contain_text('in place of "Your Name"')
+    target = folder / "japan_nato_progress_aiko_t.csv"
+    expect(outputs.nth(2)).to_contain_text(str(target))
+    assert target.is_file()
+    rows = target.read_text(encoding="utf-8").splitlines()
+    assert rows[1].startswith("Aiko T.,exercises,facts-per-topic,"), rows
