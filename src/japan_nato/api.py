@@ -177,6 +177,13 @@ def set_learner_name(name: str, store: ProgressStoreLike | None = None) -> Feedb
     from japan_nato.progress import get_store
 
     target: Any = get_store() if store is None else store
+    if isinstance(name, str) and " ".join(name.split()).casefold() == "your name":
+        # The notebook cell as shipped: not a mistake, just not filled in yet.
+        return Feedback(
+            None,
+            "No name yet",
+            'Put your own name in place of "Your Name", then run this cell again.',
+        )
     try:
         kept = target.set_learner_name(name)
     except ValueError as exc:
@@ -209,7 +216,7 @@ def export_progress(
     target: Any = default_store() if store is None else store
     if name is not None:
         kept = set_learner_name(name, target)
-        if kept.correct is False:
+        if kept.correct is not True:
             return kept
     if needs_learner_name(target):
         return Feedback(

@@ -304,7 +304,7 @@ def _name(args: argparse.Namespace) -> int:
         print(f"Your exports carry the name {name!r}{generic}.")
         return EXIT_OK
     feedback = set_learner_name(args.name, store)
-    if feedback.correct is False:
+    if feedback.correct is not True:
         _error(feedback.text)
         return EXIT_USAGE
     print(f"{feedback.title}. {feedback.text}")
