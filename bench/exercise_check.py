@@ -31,6 +31,7 @@ def _exercise(rows: int) -> Any:
     compare = _compare_class()
     return Exercise(
         id="bench-large-series",
+        title="A large Series",
         notebook="bench.ipynb",
         prompt="A Series with two million rows.",
         setup=SETUP,

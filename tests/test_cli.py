@@ -251,7 +251,7 @@ def test_piped_quiz_with_right_wrong_and_garbage_answers(
     )
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "Question 1 of 6 [tiny-single]" in out
+    assert "Question 1 of 6 (single choice)" in out
     assert "Where was the 2022 NATO Summit held?" in out
     assert "A. Brussels" in out
     assert "“Z” is not one of the options" in out
@@ -311,7 +311,7 @@ def test_empty_lines_skip_and_progress_is_remembered(tiny_dir: Path, progress_fi
     run("quiz", "tiny", "--data-dir", tiny_dir, progress=progress_file, stdin="B\n")
     result = run("quiz", "tiny", "--data-dir", tiny_dir, progress=progress_file, stdin="\n" * 6)
     assert result.stdout.count("Skipped.") == 6
-    assert "[tiny-single] (single choice) (already answered correctly)" in result.stdout
+    assert "Question 1 of 6 (single choice) (already answered correctly)" in result.stdout
     assert "Score: 0 of 6 correct this time; 1 of 6 in your progress." in result.stdout
 
 
@@ -347,10 +347,41 @@ def test_progress_prints_one_line_per_bank(tiny_dir: Path, progress_file: Path) 
     assert result.returncode == 0
     assert str(progress_file) in result.stdout
     lines = result.stdout.splitlines()
-    assert re.search(r"bank\s+title\s+questions\s+attempted\s+correct", lines[1])
-    tiny = next(line for line in lines if line.strip().startswith("tiny "))
-    assert tiny.split()[-3:] == ["6", "6", "5"]
-    assert len(lines) == 3 + len(bank_names(tiny_dir))
+    assert re.search(r"no\s+quiz\s+right\s+of\s+done", result.stdout)
+    tiny = next(line for line in lines if line.strip().startswith("ti "))
+    assert tiny.split()[-2:] == ["5", "6"]
+    table = result.stdout.split("  no  quiz")[1].splitlines()  # the file's path may be long
+    assert max(len(line) for line in table) <= 80
+
+
+def test_progress_of_the_course_fits_80_columns_and_shows_exercises(
+    progress_file: Path,
+) -> None:
+    result = run("progress", progress=progress_file)
+    lines = result.stdout.split("  no  quiz")[1].splitlines()  # the file's path may be long
+    assert max(len(line) for line in lines) <= 80
+    assert "practice, not graded" in next(line for line in lines if line.startswith("  00 "))
+    assert any("Facts per topic" in line for line in lines)  # exercises, by title
+
+
+def test_a_generic_account_name_is_never_an_export_name(
+    tiny_dir: Path, progress_file: Path, tmp_path: Path
+) -> None:
+    _answered(tiny_dir, progress_file)
+    target = tmp_path / "mine.csv"
+    env = {"JAPAN_NATO_LEARNER": "jovyan"}
+    refused = run("progress", "export", target, progress=progress_file, env=env)
+    assert refused.returncode == 1 and not target.exists()
+    assert "--learner" in refused.stderr and "'jovyan'" in refused.stderr
+    bad = run("progress", "name", "root", progress=progress_file, env=env)
+    assert bad.returncode == 2 and "many learners share" in bad.stderr
+    kept = run("progress", "name", "Aiko T.", progress=progress_file, env=env)
+    assert kept.returncode == 0 and "Aiko T." in kept.stdout
+    done = run("progress", "export", target, progress=progress_file, env=env)
+    assert done.returncode == 0, done.stderr
+    assert target.read_text(encoding="utf-8").splitlines()[1].startswith("Aiko T.,tiny,")
+    shown = run("progress", "name", progress=progress_file, env=env)
+    assert "'Aiko T.'" in shown.stdout
 
 
 def test_progress_export_writes_the_csv(
@@ -379,7 +410,14 @@ def test_progress_export_learner_from_the_environment(
 def test_progress_export_to_a_missing_folder_is_an_error(
     progress_file: Path, tmp_path: Path
 ) -> None:
-    result = run("progress", "export", tmp_path / "no" / "such.csv", progress=progress_file)
+    result = run(
+        "progress",
+        "export",
+        tmp_path / "no" / "such.csv",
+        "--learner",
+        "Aiko",
+        progress=progress_file,
+    )
     assert result.returncode == 1
     assert result.stderr.startswith("error: cannot write the export")
 
@@ -478,14 +516,18 @@ def test_report_on_the_sample_exports(progress_file: Path, tmp_path: Path) -> No
     result = run("report", *SAMPLES, "--plot", chart, "--top", "3", progress=progress_file)
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert out.startswith("Instructor report: 3 learner(s), 38 answer(s)")
+    # The 7 answers to notebook 00's practice questions are reported apart, not counted.
+    assert out.startswith("Instructor report: 3 learner(s), 31 answer(s)")
+    assert "Practice questions (notebook 00): not graded" in out
+    report_lines = out.split("Chart written to")[0].splitlines()  # the chart's path may be long
+    assert max(len(line) for line in report_lines) <= 80
     for heading in ("Per question", "Most missed", "Misconceptions", "Mastery per objective"):
         assert heading in out
     assert re.search(r"src-meeting-date\s+5 July 2022\s+3\s+3", out)
     assert f"Chart written to {chart}" in out
     assert chart.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
     missed = out.split("Most missed")[1].split("Misconceptions")[0]
-    assert len([line for line in missed.splitlines() if re.match(r"\s+\d\d_", line)]) == 3
+    assert len([line for line in missed.splitlines() if re.match(r"\s+\d\d\s", line)]) == 3
 
 
 def test_report_on_a_bad_file_names_it(progress_file: Path, tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from japan_nato.errors import ProgressError
 if TYPE_CHECKING:
     import sqlite3
 from japan_nato.progress.export import EXPORT_COLUMNS
-from japan_nato.progress.location import ENV_PATH, default_learner, default_path
+from japan_nato.progress.location import ENV_PATH, clean_name, default_learner, default_path
 from japan_nato.progress.migrations import ATTEMPT_COLUMNS, _Corrupt, _rollback, _TooNew
 from japan_nato.progress.recovery import _memory_copy, _move_aside, _open_file
 
@@ -199,7 +199,7 @@ class ProgressStore:
     def export(self, path: str | Path, learner: str | None = None) -> int:
         """Write all attempts to a CSV with a learner column; return the rows written."""
         frame = self.attempts()
-        frame.insert(0, "learner", learner if learner else default_learner())
+        frame.insert(0, "learner", learner if learner else self.learner_name() or default_learner())
         frame = frame[EXPORT_COLUMNS]
         target = Path(path).expanduser()
         try:
@@ -207,6 +207,21 @@ class ProgressStore:
         except OSError as exc:
             raise ProgressError(f"cannot write the export {target}: {_reason(exc)}") from exc
         return len(frame)
+
+    def learner_name(self) -> str | None:
+        """Return the name the learner chose for hand-ins, or None if none was chosen."""
+        rows = self._read("SELECT name FROM learner WHERE id = 1")
+        return str(rows[0][0]) if rows else None
+
+    def set_learner_name(self, name: str) -> str:
+        """Keep the learner's chosen name (tidied; ValueError if unusable); return it."""
+        text = clean_name(name)
+        self._write(
+            "INSERT INTO learner (id, name, set_at) VALUES (1, ?, ?)"
+            " ON CONFLICT (id) DO UPDATE SET name = excluded.name, set_at = excluded.set_at",
+            (text, datetime.now(UTC).isoformat(timespec="seconds")),
+        )
+        return text
 
     def reset(self) -> int:
         """Delete every recorded answer; return how many were deleted."""
