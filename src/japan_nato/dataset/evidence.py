@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from japan_nato.dataset.article import load_article, split_sentences
-from japan_nato.dataset.tables import _LOADERS, ID_FIELDS, load_facts
+from japan_nato.dataset.paths import ID_FIELDS
+from japan_nato.dataset.tables import _LOADERS, load_facts
 from japan_nato.errors import UnknownId
 
 

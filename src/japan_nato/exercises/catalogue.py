@@ -157,7 +157,7 @@ def _parse_entry(
 
 def _value_problems(entry: dict[str, Any]) -> list[tuple[str, str]]:
     """Return (field, message) for the text fields, the id, the notebook, hints and code."""
-    problems = []
+    problems: list[tuple[str, str]] = []
     for key in ("id", "notebook", "prompt", "solution", "setup"):
         if key in entry and not isinstance(entry[key], str):
             problems.append((key, "must be a string"))

@@ -11,6 +11,7 @@ import warnings
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -240,7 +241,7 @@ class ProgressStore:
 
 def _caller_level() -> int:
     """Return the warnings stacklevel of the first frame outside the package (the learner's)."""
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     level = 1
     while frame is not None and frame.f_globals.get("__name__", "").split(".")[0] == "japan_nato":
         frame = frame.f_back
