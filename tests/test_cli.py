@@ -1,14 +1,17 @@
-"""The command line, run as a user runs it: `python -m japan_nato ...` in a subprocess."""
+"""The command line: `cli.main(argv)` in-process, plus a few `python -m japan_nato` smoke runs."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import os
 import re
 import select
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +20,7 @@ import japan_nato
 from japan_nato.cli import main
 from japan_nato.dataset.paths import data_dir
 from japan_nato.progress import ProgressStore
+from japan_nato.progress import store as store_module
 from japan_nato.quiz import LETTERS, bank_names, load_bank
 
 SRC = Path(japan_nato.__file__).resolve().parents[1]
@@ -116,13 +120,69 @@ def progress_file(tmp_path: Path) -> Path:
     return tmp_path / "progress" / "progress.sqlite"
 
 
+@pytest.fixture(autouse=True)
+def _close_stores() -> Iterator[None]:
+    """Close the stores main() opened in this process, as the end of a real process would."""
+    yield
+    with store_module._STORES_LOCK:
+        for opened in store_module._STORES.values():
+            opened.close()
+        store_module._STORES.clear()
+
+
 def run(
     *args: str | Path,
     progress: Path,
     stdin: str = "",
     env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run `python -m japan_nato args...` with its progress in progress."""
+    """Run `japan-nato args...` in this process (`cli.main`), its progress in progress.
+
+    stdin is piped text (not a terminal); stdout and stderr are captured; the environment
+    changes last for the call only.
+    """
+    changes = {"JAPAN_NATO_PROGRESS": str(progress), **(env or {})}
+    saved = {name: os.environ.get(name) for name in changes}
+    out, err = io.StringIO(), io.StringIO()
+    os.environ.update(changes)
+    try:
+        with (
+            contextlib.redirect_stdout(out),
+            contextlib.redirect_stderr(err),
+            _stdin(io.StringIO(stdin)),
+        ):
+            try:
+                code = main([str(arg) for arg in args])
+            except SystemExit as done:  # argparse: --help and usage errors
+                code = done.code if isinstance(done.code, int) else 1
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    result = subprocess.CompletedProcess(list(map(str, args)), code, out.getvalue(), err.getvalue())
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+@contextlib.contextmanager
+def _stdin(stream: io.StringIO) -> Iterator[None]:
+    """Read sys.stdin from stream for the duration."""
+    saved, sys.stdin = sys.stdin, stream
+    try:
+        yield
+    finally:
+        sys.stdin = saved
+
+
+def run_process(
+    *args: str | Path,
+    progress: Path,
+    stdin: str = "",
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run `python -m japan_nato args...` in a subprocess, its progress in progress."""
     environment = dict(os.environ)
     environment["PYTHONPATH"] = os.pathsep.join(
         filter(None, [str(SRC), environment.get("PYTHONPATH")])
@@ -160,7 +220,8 @@ def right_answers(tiny_dir: Path) -> list[str]:
 
 
 def test_help_documents_every_command(progress_file: Path) -> None:
-    result = run("--help", progress=progress_file)
+    # A smoke run: `python -m japan_nato` starts and its help lists every command.
+    result = run_process("--help", progress=progress_file)
     assert result.returncode == 0
     for command in COMMANDS:
         assert re.search(rf"^\s+{command}\s+\S", result.stdout, re.MULTILINE), command
@@ -246,7 +307,8 @@ def test_piped_quiz_with_right_wrong_and_garbage_answers(
         right[4],
         right[5],
     ]
-    result = run(
+    # A smoke run: the whole terminal quiz through a pipe into a real process.
+    result = run_process(
         "quiz", "tiny", "--data-dir", tiny_dir, progress=progress_file, stdin="\n".join(typed)
     )
     assert result.returncode == 0, result.stderr

@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 
@@ -492,7 +493,7 @@ def _cell(value: object, is_percent: bool, max_width: int) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return "-"
     if is_percent:
-        return f"{float(value):.0f}%"
+        return f"{float(cast(float, value)):.0f}%"
     if isinstance(value, bool):
         return "yes" if value else "no"
     text = " ".join(str(value).split()) or "-"

@@ -11,6 +11,7 @@ import warnings
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -21,7 +22,13 @@ if TYPE_CHECKING:
     import sqlite3
 from japan_nato.progress.export import EXPORT_COLUMNS
 from japan_nato.progress.location import ENV_PATH, clean_name, default_learner, default_path
-from japan_nato.progress.migrations import ATTEMPT_COLUMNS, _Corrupt, _rollback, _TooNew
+from japan_nato.progress.migrations import (
+    ATTEMPT_COLUMNS,
+    _Corrupt,
+    _migrate,
+    _rollback,
+    _TooNew,
+)
 from japan_nato.progress.recovery import _memory_copy, _move_aside, _open_file
 
 MAX_ANSWER_CHARS = 2_000
@@ -47,6 +54,20 @@ class ProgressStore:
         self._lock = threading.Lock()
         self._conn: sqlite3.Connection | None = None
         self._conn = self._open(self.requested_path)
+
+    @classmethod
+    def in_memory(cls) -> ProgressStore:
+        """Return a store that keeps its answers in memory only (nothing is written to disk)."""
+        import sqlite3
+
+        store = cls.__new__(cls)
+        store.requested_path = Path(":memory:")
+        store.path = None
+        store.warning = None
+        store._lock = threading.Lock()
+        store._conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        _migrate(store._conn)
+        return store
 
     # -- opening -------------------------------------------------------------------------
 
@@ -255,7 +276,7 @@ class ProgressStore:
 
 def _caller_level() -> int:
     """Return the warnings stacklevel of the first frame outside the package (the learner's)."""
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     level = 1
     while frame is not None and frame.f_globals.get("__name__", "").split(".")[0] == "japan_nato":
         frame = frame.f_back

@@ -171,7 +171,7 @@ def _order(question: Question, text: str) -> Any:
     if _TOKENS.fullmatch(text):
         tokens = re.split(r"[\s,;]+", text)
         if all(t.isdigit() for t in tokens):
-            count = len(question.display_items)
+            count = len(getattr(question, "display_items", ()))
             tokens = [LETTERS[int(t) - 1] if 1 <= int(t) <= count else t for t in tokens]
         if all(len(token) == 1 for token in tokens):
             return tokens
@@ -182,7 +182,8 @@ def _pairs(question: Question, text: str) -> Any:
     """ "1=B, 2=A" becomes a dict term -> letter; "B A C" a list of letters in term order."""
     parts = [part for part in re.split(r"[,;]", text) if part.strip()]
     if parts and all(part.count("=") == 1 for part in parts):
-        return dict(tuple(s.strip() for s in part.split("=")) for part in parts)
+        pairs = (part.split("=") for part in parts)
+        return {term.strip(): letter.strip() for term, letter in pairs}
     if _TOKENS.fullmatch(text):
         return re.split(r"[\s,;]+", text)
     return text
