@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import IO, Any
 
 from japan_nato.quiz import LETTERS, Question, Quiz
+from japan_nato.quiz.answers import split_items
 
 _TOKENS = re.compile(r"[A-Za-z0-9]+(?:[\s,;]+[A-Za-z0-9]+)*")
 
@@ -136,4 +137,6 @@ TERMINAL_PARSERS: dict[str, Callable[[Question, str], Any]] = {
 
 def parse_terminal_answer(question: Question, text: str) -> Any:
     """Turn a typed line into the answer form Question.check accepts."""
+    # A Japanese IME types full-width letters, digits, "，", "＝" and "、": read them as ASCII.
+    text = ",".join(split_items(text)).strip()
     return TERMINAL_PARSERS[question.type_name](question, text)
