@@ -289,10 +289,12 @@ def test_unknown_exercise_and_evidence_ids_are_unknown_id() -> None:
 
     with pytest.raises(UnknownId) as err:
         exercise("nope")
-    assert "nope" in str(err.value) and "facts-by-topic" in str(err.value)
+    assert "nope" in str(err.value) and "facts-per-topic" in str(err.value)
     with pytest.raises(UnknownId) as err2:
         evidence("Z99")
-    assert "Z99" in str(err2.value)
+    assert "Z99" in str(err2.value) and "A01" in str(err2.value)  # says what an id looks like
+    with pytest.raises(UnknownId):
+        evidence(None)  # type: ignore[arg-type]
 
 
 def test_a_file_or_a_missing_folder_as_data_dir_is_a_clear_data_error(tmp_path: Path) -> None:

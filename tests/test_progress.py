@@ -13,6 +13,7 @@ import textwrap
 import warnings
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -516,3 +517,55 @@ def test_a_failing_migration_changes_nothing(tmp_path: Path, monkeypatch) -> Non
         assert "extra" not in tables
         assert conn.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == 3
     conn.close()
+
+
+def _barrier_writer(path: str, number: int, barrier: Any, busy_ms: int, count: int) -> dict:
+    """Open a store, wait for every writer, then record count answers as fast as possible."""
+    import warnings
+
+    from japan_nato.errors import ProgressError
+    from japan_nato.progress import recovery
+
+    recovery.BUSY_TIMEOUT_MS = busy_ms
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        store = ProgressStore(path)
+    barrier.wait(timeout=60)
+    failed = 0
+    for index in range(count):
+        try:
+            store.record("bank", f"q{index}", {"writer": number, "n": index}, True)
+        except ProgressError:
+            failed += 1
+    fell_back = store.path is None
+    store.close()
+    return {"fell_back": fell_back, "failed": failed}
+
+
+def _race(path: Path, writers: int, busy_ms: int, count: int) -> list[dict]:
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    ProgressStore(path).close()  # the schema exists before the race
+    with context.Manager() as manager:
+        barrier = manager.Barrier(writers)
+        with context.Pool(writers) as pool:
+            return pool.starmap(
+                _barrier_writer,
+                [(str(path), n, barrier, busy_ms, count) for n in range(writers)],
+            )
+
+
+def test_eight_writers_released_together_lose_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "progress.sqlite"
+    outcomes = _race(path, 8, 10_000, 150)
+    assert not any(o["fell_back"] for o in outcomes), outcomes
+    assert sum(o["failed"] for o in outcomes) == 0
+    with ProgressStore(path) as opened:
+        assert opened.count() == 8 * 150
+
+
+def test_the_race_is_real_a_zero_busy_timeout_loses_answers(tmp_path: Path) -> None:
+    # The same race with no busy timeout must fail: proof that the writers do overlap.
+    outcomes = _race(tmp_path / "progress.sqlite", 8, 0, 150)
+    assert any(o["fell_back"] for o in outcomes) or sum(o["failed"] for o in outcomes) > 0

@@ -59,7 +59,9 @@ class Evidence:
 
 def evidence(fact_id: str, data_dir: str | Path | None = None) -> Evidence:
     """Return the article sentence(s) or source excerpt that support a fact id."""
-    fact_id = str(fact_id).strip()
+    if not isinstance(fact_id, str):
+        raise UnknownId(f"{fact_id!r} is not a fact id; ids look like A01, C01, T01 or G01")
+    fact_id = fact_id.strip()
     if fact_id.startswith("A"):
         facts = load_facts(data_dir).set_index("fact_id")
         if fact_id in facts.index:
@@ -96,4 +98,7 @@ def evidence(fact_id: str, data_dir: str | Path | None = None) -> Evidence:
                 row["source_name"],
                 row["source_url"],
             )
-    raise UnknownId(f"no fact, context, timeline or glossary entry with id {fact_id!r}")
+    raise UnknownId(
+        f"no fact, context, timeline or glossary entry with id {fact_id!r}; ids look like "
+        "A01 (article facts), C01 (context), T01 (timeline) or G01 (glossary)"
+    )
