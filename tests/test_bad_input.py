@@ -231,11 +231,7 @@ def test_duplicated_header_is_named(data_copy: Path) -> None:
 
 def test_unterminated_quote_is_named_without_blaming_valid_rows(data_copy: Path) -> None:
     lines = _facts_lines(data_copy)
-    # Open a quote in the last cell of line 6 that never closes.
-    lines[5] = lines[5].rstrip("\r\n") + ' "\n'
-    lines[5] = lines[5].replace(',"', ',', 0)
-    cells = lines[5].rsplit(",", 1)
-    lines[5] = cells[0] + ',"' + cells[1].lstrip('"')
+    lines[5] = '"' + lines[5]  # a quote that opens the row and is never closed
     (data_copy / "facts.csv").write_text("".join(lines), encoding="utf-8")
     problems = [p for p in validate_all(data_copy).problems if p.file == "facts.csv"]
     assert len(problems) == 1, problems

@@ -74,7 +74,7 @@ def _load_catalogue(path: str, stamp: int, own_data_dir: bool) -> dict[str, Exer
 
 def _parse_file(path: Path, data_dir: Path | None) -> tuple[list[Exercise], list[Problem]]:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a BOM from a Windows editor is fine
     except FileNotFoundError:
         return [], [Problem(EXERCISES_FILE, None, "", "file not found")]
     except (OSError, UnicodeDecodeError) as exc:
