@@ -310,20 +310,19 @@ def test_truncated_database_is_moved_aside(tmp_path: Path) -> None:
     opened.close()
 
 
-def test_a_database_of_something_else_is_moved_aside(tmp_path: Path) -> None:
+def test_a_database_of_something_else_is_refused_and_kept_as_it_was(tmp_path: Path) -> None:
     path = tmp_path / "progress.sqlite"
     with sqlite3.connect(path) as conn:
         conn.execute("CREATE TABLE recipes (name TEXT)")
         conn.execute("INSERT INTO recipes VALUES ('miso soup')")
     conn.close()
+    before = path.read_bytes()
 
-    opened = _recovered(path)
+    opened = _fallback(path)
 
     assert "not a japan_nato progress file" in opened.warning
-    [moved] = _moved(path)
-    with sqlite3.connect(moved) as conn:
-        assert conn.execute("SELECT name FROM recipes").fetchall() == [("miso soup",)]
-    conn.close()
+    assert _moved(path) == []
+    assert path.read_bytes() == before
     opened.close()
 
 
@@ -337,13 +336,14 @@ def test_a_moved_aside_name_that_exists_gets_a_counter(tmp_path: Path, monkeypat
     path = tmp_path / "progress.sqlite"
     earlier = tmp_path / "progress.sqlite.corrupt-20240506T070809Z"
     earlier.write_bytes(b"an earlier rescue")
-    path.write_bytes(b"not a database at all" * 100)
+    damaged = b"SQLite format 3\x00" + bytes(range(256)) * 8  # ours, but its pages are garbage
+    path.write_bytes(damaged)
 
     _recovered(path).close()
 
     assert earlier.read_bytes() == b"an earlier rescue"
     counted = tmp_path / "progress.sqlite.corrupt-20240506T070809Z-1"
-    assert counted.read_bytes() == b"not a database at all" * 100
+    assert counted.read_bytes() == damaged
 
 
 # -- an unwritable place falls back to memory ----------------------------------------------

@@ -61,9 +61,17 @@ def build_parser() -> argparse.ArgumentParser:
         "validate",
         help="check all course data and question banks",
         description="Check every data file, question bank and exercise. Prints a one-line "
-        "summary and exits 0, or prints every problem (file:line: column: what) and exits 1.",
+        "summary and exits 0, or prints every problem (file:line: column: what) and exits 1. "
+        "Exercises are code: validate runs each exercise's solution and wrong answers, in a "
+        "child process with a time limit. Only validate a data folder you trust, or use "
+        "--no-exec.",
     )
     data_dir_option(sub)
+    sub.add_argument(
+        "--no-exec",
+        action="store_true",
+        help="do not run the exercises' code (solutions and wrong answers); check the rest",
+    )
     sub.set_defaults(handler=_validate)
 
     sub = commands.add_parser(
@@ -96,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub.add_argument("file", metavar="FILE.csv", help="the CSV file to write")
     sub.add_argument("--learner", metavar="NAME", help="the name to put in the learner column")
+    sub.add_argument("--force", action="store_true", help="replace FILE.csv if it exists")
     sub.set_defaults(handler=_export)
     sub = actions.add_parser(
         "reset",
@@ -212,7 +221,7 @@ def _known_bank(name: str, data_dir: str | None) -> bool:
 def _validate(args: argparse.Namespace) -> int:
     from japan_nato.validate import validate_all
 
-    report = validate_all(args.data_dir)
+    report = validate_all(args.data_dir, execute=not args.no_exec)
     if not report.problems:
         print(report.summary)
         return EXIT_OK
@@ -249,7 +258,7 @@ def _export(args: argparse.Namespace) -> int:
     from japan_nato.progress import default_learner
 
     learner = args.learner or default_learner()
-    rows = _store(args).export(args.file, learner=learner)
+    rows = _store(args).export(args.file, learner=learner, overwrite=args.force)
     print(f"Wrote {rows} answer(s) for learner {learner!r} to {args.file}")
     return EXIT_OK
 

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 from typing import IO, Any
 
+from japan_nato.errors import ProgressError
 from japan_nato.quiz import LETTERS, Question, Quiz
 from japan_nato.quiz.answers import split_items
 
@@ -69,9 +70,18 @@ def _ask(quiz: Quiz, question: Question, read: IO[str], out: IO[str]) -> int | N
         if text == "?":
             print(f"Hint: {question.hint}" if question.hint else "No hint for this one.", file=out)
             continue
-        result = quiz.answer(question.id, parse_terminal_answer(question, text))
+        answer = parse_terminal_answer(question, text)
+        try:
+            result = quiz.answer(question.id, answer)
+            unsaved = ""
+        except ProgressError as err:
+            # The store failed: the learner still gets the feedback, and the quiz carries on.
+            result = question.check(answer)
+            unsaved = f"(This answer was not saved: {err}.)"
         # An answer that is not well formed gets the terminal's help, not the help for code.
         print(result.with_help(terminal_help(question)).message, file=out)
+        if unsaved:
+            print(unsaved, file=out)
         if result.valid:
             return int(result.correct)
 
