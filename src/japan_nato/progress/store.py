@@ -166,7 +166,9 @@ class ProgressStore:
         try:
             fresh = _open_file(self.path)
         except (sqlite3.Error, OSError, _Corrupt, _TooNew) as exc:
-            self._conn = self._fall_back(self.path, f"it was deleted and cannot be made again ({exc})")
+            self._conn = self._fall_back(
+                self.path, f"it was deleted and cannot be made again ({exc})"
+            )
             return
         moved = self._carry_over(fresh)
         self._identity = self._file_identity()
@@ -187,10 +189,7 @@ class ProgressStore:
                 rows = old.execute(f"SELECT {columns} FROM answers ORDER BY id").fetchall()
             except sqlite3.Error:
                 rows = []
-        have = {
-            tuple(row)
-            for row in fresh.execute(f"SELECT {columns} FROM answers").fetchall()
-        }
+        have = {tuple(row) for row in fresh.execute(f"SELECT {columns} FROM answers").fetchall()}
         missing = [row for row in rows if tuple(row) not in have]
         marks = ", ".join("?" for _ in ATTEMPT_COLUMNS)
         fresh.execute("BEGIN IMMEDIATE")

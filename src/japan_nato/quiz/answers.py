@@ -27,7 +27,7 @@ _LIST_SEPARATORS = re.compile(r"[,、､，﹐﹑]")
 
 
 def clean(text: str) -> str:
-    """Return text as NFKC with format characters (zero-width space, BOM, ZWJ, soft hyphen) dropped."""
+    """Return text as NFKC without format characters (zero-width space, BOM, ZWJ, soft hyphen)."""
     text = unicodedata.normalize("NFKC", text)
     return "".join(char for char in text if unicodedata.category(char) != "Cf")
 

@@ -57,7 +57,7 @@ def folder_problems(data_dir: str | Path | None = None) -> list[Problem]:
 
 
 def bank_path(name: object, data_dir: str | Path | None = None) -> Path:
-    """Return the file of bank name inside quizzes/, or raise DataError for a name that is a path."""
+    """Return the file of a bank inside quizzes/; raise DataError for a name that is a path."""
     if not isinstance(name, str) or not BANK_NAME_PATTERN.fullmatch(name):
         raise DataError(
             Problem(
@@ -145,7 +145,9 @@ def _question_problems(
         problems.append(("hint", "must be a string"))
     objective = raw.get("objective")
     if not isinstance(objective, str):
-        problems.append(("objective", f"must be the id of an objective (a string), not {objective!r}"))
+        problems.append(
+            ("objective", f"must be the id of an objective (a string), not {objective!r}")
+        )
     elif objective not in objectives:
         listed = ", ".join(sorted(objectives)) or "none defined"
         problems.append(("objective", f"{objective!r} is not an objective of this bank ({listed})"))

@@ -27,7 +27,9 @@ class MultipleSelect(Question):
         """Return the set of chosen option indexes."""
         if isinstance(answer, set | frozenset):
             if len(answer) > len(LETTERS):
-                raise InvalidAnswer(f"{len(answer)} entries are more than there are to choose from.")
+                raise InvalidAnswer(
+                    f"{len(answer)} entries are more than there are to choose from."
+                )
             answer = sorted(answer, key=str)
         values = split_list(answer)
         if not values:

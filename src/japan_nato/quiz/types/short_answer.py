@@ -45,8 +45,10 @@ class ShortAnswer(Question):
             raise InvalidAnswer(f"{describe_answer(answer)} is not a usable answer.")
         if self.number is None:
             if number_given is not None:
-                answer = f"{number_given:g}" if number_given != int(number_given) else (
-                    str(int(number_given))
+                answer = (
+                    f"{number_given:g}"
+                    if number_given != int(number_given)
+                    else (str(int(number_given)))
                 )
             text = normalise(as_text(answer, "text"))
             if not text:
