@@ -291,8 +291,8 @@ def test_bank_names_outside_the_quizzes_folder_are_refused(data_copy: Path, name
 def test_answer_key_refuses_a_path(data_copy: Path) -> None:
     from japan_nato.instructor.answer_key import answer_key
 
-    (data_copy.parent / "x.toml").write_text(TEST_BANK, encoding="utf-8")
-    with pytest.raises(DataError):
+    (data_copy / "x.toml").write_text(TEST_BANK, encoding="utf-8")  # quizzes/../x.toml
+    with pytest.raises(DataError, match="not a bank name"):
         answer_key("../x", data_dir=data_copy)
 
 
