@@ -20,8 +20,11 @@ _SQLITE_CORRUPT = 11
 _SQLITE_NOTADB = 26
 
 
-def _open_file(path: Path) -> sqlite3.Connection:
-    """Connect to path, check it and bring its schema up to date; raise _Corrupt if unusable."""
+def _open_file(path: Path, busy_ms: int | None = None) -> sqlite3.Connection:
+    """Connect to path, check it and bring its schema up to date; raise _Corrupt if unusable.
+
+    busy_ms bounds the wait for a lock while opening (default BUSY_TIMEOUT_MS).
+    """
     import sqlite3
 
     try:
@@ -32,11 +35,10 @@ def _open_file(path: Path) -> sqlite3.Connection:
         ) from exc
     if path.is_dir():
         raise IsADirectoryError(21, "Is a directory (the path must name a file)", str(path))
-    conn = sqlite3.connect(
-        path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
-    )
+    wait = BUSY_TIMEOUT_MS if busy_ms is None else busy_ms
+    conn = sqlite3.connect(path, timeout=wait / 1000, isolation_level=None, check_same_thread=False)
     try:
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute(f"PRAGMA busy_timeout = {wait:d}")
         check = conn.execute("PRAGMA quick_check").fetchall()
         if [row[0] for row in check] != ["ok"]:
             raise _Corrupt(f"integrity check failed: {check[0][0]}")
@@ -44,6 +46,7 @@ def _open_file(path: Path) -> sqlite3.Connection:
         _migrate(conn)
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
     except sqlite3.DatabaseError as exc:
         conn.close()
         code = getattr(exc, "sqlite_errorcode", 0) or 0

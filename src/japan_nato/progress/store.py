@@ -148,7 +148,8 @@ class ProgressStore:
 
         if self._retry is not None:
             try:
-                fresh = _open_file(self._retry)
+                # A short wait: an answer must not hang while another process holds the lock.
+                fresh = _open_file(self._retry, busy_ms=200)
             except (sqlite3.Error, OSError, _Corrupt, _TooNew):
                 return  # still locked (or unusable): answers stay in memory for now
             moved = self._carry_over(fresh)
