@@ -74,7 +74,7 @@ def load_exports(paths: Iterable[str | Path]) -> pd.DataFrame:
     combined = pd.concat(frames, ignore_index=True)
     # "Aiko" and "aiko " are one learner: every spelling becomes the first one seen.
     tidy = combined["learner"].map(lambda name: " ".join(name.split()))
-    first = {}
+    first: dict[str, str] = {}
     for name in tidy:
         first.setdefault(_learner_key(name), name)
     combined["learner"] = tidy.map(lambda name: first[_learner_key(name)])

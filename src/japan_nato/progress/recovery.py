@@ -155,10 +155,11 @@ def _memory_copy(path: Path) -> sqlite3.Connection:
             _migrate(memory)
         except _TooNew:
             # A newer schema: show its answers (the columns this version knows) all the same.
-            memory, known = _known_answers(memory), memory
-            known.close()
-            if memory is None:
+            known = _known_answers(memory)
+            memory.close()
+            if known is None:
                 continue
+            return known
         except (sqlite3.Error, _Corrupt):
             memory.close()
             continue

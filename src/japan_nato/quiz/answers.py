@@ -106,13 +106,13 @@ def as_text(value: Any, what: str = "a letter or a text") -> str:
     if not isinstance(value, str):
         raise InvalidAnswer(f"{describe_answer(value)} is not {what}.")
     # A plain copy: a str subclass's own methods are never called.
-    value = str.__str__(value)
-    if len(value) > MAX_ANSWER_CHARS:
+    plain: str = str.__str__(value)
+    if len(plain) > MAX_ANSWER_CHARS:
         raise InvalidAnswer("That answer is far too long.")
-    value = clean(value)
-    if not value.strip():
+    plain = clean(plain)
+    if not plain.strip():
         raise InvalidAnswer("The answer is empty.")
-    return value
+    return plain
 
 
 def split_list(value: Any) -> list[Any]:
