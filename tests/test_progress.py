@@ -13,6 +13,7 @@ import textwrap
 import warnings
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -309,20 +310,19 @@ def test_truncated_database_is_moved_aside(tmp_path: Path) -> None:
     opened.close()
 
 
-def test_a_database_of_something_else_is_moved_aside(tmp_path: Path) -> None:
+def test_a_database_of_something_else_is_refused_and_kept_as_it_was(tmp_path: Path) -> None:
     path = tmp_path / "progress.sqlite"
     with sqlite3.connect(path) as conn:
         conn.execute("CREATE TABLE recipes (name TEXT)")
         conn.execute("INSERT INTO recipes VALUES ('miso soup')")
     conn.close()
+    before = path.read_bytes()
 
-    opened = _recovered(path)
+    opened = _fallback(path)
 
     assert "not a japan_nato progress file" in opened.warning
-    [moved] = _moved(path)
-    with sqlite3.connect(moved) as conn:
-        assert conn.execute("SELECT name FROM recipes").fetchall() == [("miso soup",)]
-    conn.close()
+    assert _moved(path) == []
+    assert path.read_bytes() == before
     opened.close()
 
 
@@ -336,13 +336,14 @@ def test_a_moved_aside_name_that_exists_gets_a_counter(tmp_path: Path, monkeypat
     path = tmp_path / "progress.sqlite"
     earlier = tmp_path / "progress.sqlite.corrupt-20240506T070809Z"
     earlier.write_bytes(b"an earlier rescue")
-    path.write_bytes(b"not a database at all" * 100)
+    damaged = b"SQLite format 3\x00" + bytes(range(256)) * 8  # ours, but its pages are garbage
+    path.write_bytes(damaged)
 
     _recovered(path).close()
 
     assert earlier.read_bytes() == b"an earlier rescue"
     counted = tmp_path / "progress.sqlite.corrupt-20240506T070809Z-1"
-    assert counted.read_bytes() == b"not a database at all" * 100
+    assert counted.read_bytes() == damaged
 
 
 # -- an unwritable place falls back to memory ----------------------------------------------
@@ -530,3 +531,55 @@ def test_an_in_memory_store_records_and_writes_no_file(
     assert store.path is None and store.warning is None
     assert list(tmp_path.iterdir()) == []
     store.close()
+
+
+def _barrier_writer(path: str, number: int, barrier: Any, busy_ms: int, count: int) -> dict:
+    """Open a store, wait for every writer, then record count answers as fast as possible."""
+    import warnings
+
+    from japan_nato.errors import ProgressError
+    from japan_nato.progress import recovery
+
+    recovery.BUSY_TIMEOUT_MS = busy_ms
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        store = ProgressStore(path)
+    barrier.wait(timeout=60)
+    failed = 0
+    for index in range(count):
+        try:
+            store.record("bank", f"q{index}", {"writer": number, "n": index}, True)
+        except ProgressError:
+            failed += 1
+    fell_back = store.path is None
+    store.close()
+    return {"fell_back": fell_back, "failed": failed}
+
+
+def _race(path: Path, writers: int, busy_ms: int, count: int) -> list[dict]:
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    ProgressStore(path).close()  # the schema exists before the race
+    with context.Manager() as manager:
+        barrier = manager.Barrier(writers)
+        with context.Pool(writers) as pool:
+            return pool.starmap(
+                _barrier_writer,
+                [(str(path), n, barrier, busy_ms, count) for n in range(writers)],
+            )
+
+
+def test_eight_writers_released_together_lose_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "progress.sqlite"
+    outcomes = _race(path, 8, 10_000, 150)
+    assert not any(o["fell_back"] for o in outcomes), outcomes
+    assert sum(o["failed"] for o in outcomes) == 0
+    with ProgressStore(path) as opened:
+        assert opened.count() == 8 * 150
+
+
+def test_the_race_is_real_a_zero_busy_timeout_loses_answers(tmp_path: Path) -> None:
+    # The same race with no busy timeout must fail: proof that the writers do overlap.
+    outcomes = _race(tmp_path / "progress.sqlite", 8, 0, 150)
+    assert any(o["fell_back"] for o in outcomes) or sum(o["failed"] for o in outcomes) > 0

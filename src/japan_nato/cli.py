@@ -62,9 +62,17 @@ def build_parser() -> argparse.ArgumentParser:
         "validate",
         help="check all course data and question banks",
         description="Check every data file, question bank and exercise. Prints a one-line "
-        "summary and exits 0, or prints every problem (file:line: column: what) and exits 1.",
+        "summary and exits 0, or prints every problem (file:line: column: what) and exits 1. "
+        "Exercises are code: validate runs each exercise's solution and wrong answers, in a "
+        "child process with a time limit. Only validate a data folder you trust, or use "
+        "--no-exec.",
     )
     data_dir_option(sub)
+    sub.add_argument(
+        "--no-exec",
+        action="store_true",
+        help="do not run the exercises' code (solutions and wrong answers); check the rest",
+    )
     sub.set_defaults(handler=_validate)
 
     sub = commands.add_parser(
@@ -103,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="your name for the learner column (kept in your progress file for next time)",
     )
+    sub.add_argument("--force", action="store_true", help="replace FILE.csv if it exists")
     sub.set_defaults(handler=_export)
     sub = actions.add_parser(
         "name",
@@ -229,7 +238,7 @@ def _known_bank(name: str, data_dir: str | None) -> bool:
 def _validate(args: argparse.Namespace) -> int:
     from japan_nato.validate import validate_all
 
-    report = validate_all(args.data_dir)
+    report = validate_all(args.data_dir, execute=not args.no_exec)
     if not report.problems:
         print(report.summary)
         return EXIT_OK
@@ -336,7 +345,7 @@ def _export(args: argparse.Namespace) -> int:
         learner = chosen
     else:
         learner = learner_name(store)
-    rows = store.export(args.file, learner=learner)
+    rows = store.export(args.file, learner=learner, overwrite=args.force)
     print(f"Wrote {rows} answer(s) for learner {learner!r} to {args.file}")
     return EXIT_OK
 

@@ -30,11 +30,19 @@ class ValidationReport:
         return f"{len(self.problems)} problem(s) found ({counted})"
 
 
-def validate_all(data_dir: str | Path | None = None) -> ValidationReport:
-    """Validate every data file, question bank and exercise; never raises DataError."""
+def validate_all(data_dir: str | Path | None = None, *, execute: bool = True) -> ValidationReport:
+    """Validate every data file, question bank and exercise; never raises DataError.
+
+    execute=False skips running the exercises' solutions and wrong answers (they are code).
+    """
+    from japan_nato.dataset.paths import resolve_data_dir
     from japan_nato.exercises import exercise_ids, exercise_problems
     from japan_nato.quiz import all_bank_problems, bank_names, load_bank
 
+    try:
+        resolve_data_dir(data_dir)
+    except DataError as err:
+        return ValidationReport(list(err.problems))
     problems, counts = data_problems(data_dir)
     try:
         known = all_fact_ids(data_dir) if not problems else None
@@ -46,7 +54,7 @@ def validate_all(data_dir: str | Path | None = None) -> ValidationReport:
     counts["banks"] = len(names)
     if not bank_issues:
         counts["questions"] = sum(len(load_bank(name, data_dir).questions) for name in names)
-    exercise_issues = exercise_problems(data_dir)
+    exercise_issues = exercise_problems(data_dir, execute=execute)
     if problems:
         # A broken table makes every exercise that loads it fail too; name the table once.
         exercise_issues = [p for p in exercise_issues if p.cause != "data"]

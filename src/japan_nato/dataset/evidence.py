@@ -69,7 +69,9 @@ def _rows_by_id(directory: Path, name: str, stamp: tuple[Any, ...]) -> dict[str,
 
 def evidence(fact_id: str, data_dir: str | Path | None = None) -> Evidence:
     """Return the article sentence(s) or source excerpt that support a fact id."""
-    fact_id = str(fact_id).strip()
+    if not isinstance(fact_id, str):
+        raise UnknownId(f"{fact_id!r} is not a fact id; ids look like A01, C01, T01 or G01")
+    fact_id = fact_id.strip()
     directory = resolve_data_dir(data_dir)
     stamp = _dir_stamp(directory)
     if fact_id.startswith("A"):
@@ -108,4 +110,7 @@ def evidence(fact_id: str, data_dir: str | Path | None = None) -> Evidence:
                 row["source_name"],
                 row["source_url"],
             )
-    raise UnknownId(f"no fact, context, timeline or glossary entry with id {fact_id!r}")
+    raise UnknownId(
+        f"no fact, context, timeline or glossary entry with id {fact_id!r}; ids look like "
+        "A01 (article facts), C01 (context), T01 (timeline) or G01 (glossary)"
+    )

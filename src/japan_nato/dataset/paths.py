@@ -27,7 +27,17 @@ def data_dir() -> Path:
 
 def resolve_data_dir(data_dir_arg: str | Path | None) -> Path:
     """Return data_dir_arg as an absolute Path, or the course's data directory when None."""
-    return data_dir() if data_dir_arg is None else Path(data_dir_arg).resolve()
+    if data_dir_arg is None:
+        return data_dir()
+    folder = Path(data_dir_arg).expanduser().resolve()
+    if not folder.is_dir():
+        from japan_nato.errors import DataError, Problem
+
+        what = "is a file, not a folder" if folder.exists() else "does not exist"
+        raise DataError(
+            Problem(str(data_dir_arg), None, "data_dir", f"the data folder {what} ({folder})")
+        )
+    return folder
 
 
 def _dir_stamp(directory: Path) -> tuple[tuple[str, int], ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 from datetime import datetime
@@ -21,7 +22,7 @@ from japan_nato.errors import DataError, Problem
 def _schema_cached(directory: Path, stamp: tuple[Any, ...]) -> dict[str, dict[str, Any]]:
     path = directory / SCHEMA_FILE
     try:
-        package = json.loads(path.read_text(encoding="utf-8"))
+        package = json.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise DataError(Problem(SCHEMA_FILE, None, "-", "file not found")) from None
     except json.JSONDecodeError as exc:
@@ -40,32 +41,83 @@ def table_schema(name: str, data_dir: str | Path | None = None) -> dict[str, Any
     return resources[name]
 
 
+def _decode(filename: str, data: bytes) -> str:
+    """Return the file's text (a BOM is allowed), or raise DataError naming the bad line."""
+    try:
+        # utf-8-sig: Excel's "CSV UTF-8" starts the file with a BOM.
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        byte = data[exc.start : exc.start + 1].hex()
+        try:
+            data.decode("cp1252")
+            hint = (
+                'it looks saved as Windows-1252 (cp1252); save it again as "CSV UTF-8" '
+                "(in Excel: Save As, CSV UTF-8)"
+            )
+        except UnicodeDecodeError:
+            hint = "save it again as UTF-8 text"
+        message = f"not valid UTF-8 (byte 0x{byte}): {hint}"
+        raise DataError(Problem(filename, line, "-", message)) from None
+
+
+def _header_problem(filename: str, header: list[str]) -> Problem | None:
+    """Name a header that shows the whole file is in another shape, or None."""
+    if len(header) == 1:
+        for separator, word in ((";", "semicolons (;)"), ("\t", "tabs")):
+            if separator in header[0]:
+                return Problem(
+                    filename,
+                    1,
+                    "-",
+                    f"the columns are separated by {word}, not commas: save it again as "
+                    "comma-separated CSV",
+                )
+    seen: set[str] = set()
+    for column in header:
+        if column in seen:
+            return Problem(filename, 1, column, "this column appears twice in the header")
+        seen.add(column)
+    return None
+
+
 def _read_rows(directory: Path, name: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     """Read a CSV as (header, [(line number, row)]); the header is line 1."""
     filename = f"{name}.csv"
     path = directory / filename
     try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.reader(handle)
-            header = next(reader, None)
-            if header is None:
-                raise DataError(Problem(filename, 1, "-", "the file is empty (no header row)"))
-            rows = []
-            line = reader.line_num + 1
-            for record in reader:
-                if any(cell.strip() for cell in record):
-                    padded = record + [""] * (len(header) - len(record))
-                    row = dict(zip(header, padded, strict=False))
-                    if len(record) > len(header):
-                        row["\0extra"] = str(len(record) - len(header))
-                    rows.append((line, row))
-                line = reader.line_num + 1
+        data = path.read_bytes()
     except FileNotFoundError:
         raise DataError(Problem(filename, None, "-", "file not found")) from None
-    except UnicodeDecodeError as exc:
-        raise DataError(Problem(filename, None, "-", f"not valid UTF-8 ({exc.reason})")) from None
+    except OSError as exc:
+        raise DataError(Problem(filename, None, "-", f"cannot be read ({exc})")) from None
+    text = _decode(filename, data)
+    # strict: a quote that is never closed is an error at its row, not one huge cell.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    start = 1
+    try:
+        header = next(reader, None)
+        if header is None:
+            raise DataError(Problem(filename, 1, "-", "the file is empty (no header row)"))
+        problem = _header_problem(filename, header)
+        if problem is not None:
+            raise DataError(problem)
+        rows = []
+        start = reader.line_num + 1
+        for record in reader:
+            if any(cell.strip() for cell in record):
+                padded = record + [""] * (len(header) - len(record))
+                row = dict(zip(header, padded, strict=False))
+                if len(record) > len(header):
+                    row["\0extra"] = str(len(record) - len(header))
+                rows.append((start, row))
+            start = reader.line_num + 1
     except csv.Error as exc:
-        raise DataError(Problem(filename, None, "-", f"not a valid CSV file: {exc}")) from None
+        message = (
+            'a quote (") opened in this row is not closed where its cell ends '
+            f"({exc}); quote a whole cell, and double a quote inside one"
+        )
+        raise DataError(Problem(filename, start, "-", message)) from None
     return header, rows
 
 
@@ -156,6 +208,8 @@ def _cross_problems(
     for name, rows in tables.items():
         for key in table_schema(name, directory)["schema"].get("foreignKeys", []):
             target = key["reference"]["resource"]
+            if target not in tables:
+                continue  # the target table is broken and named once; its ids are unknown
             target_field = key["reference"]["fields"][0]
             targets = {r.get(target_field, "").strip() for _, r in tables.get(target, [])}
             field = key["fields"][0]
@@ -199,8 +253,10 @@ def data_problems(data_dir: str | Path | None = None) -> tuple[list[Problem], di
             problems.extend(err.problems)
             continue
         problems.extend(table_problems)
-        tables[name] = rows
         counts[name] = len(rows)
+        if any(p.line == 1 for p in table_problems):
+            continue  # a broken header: its rows would only give follow-on errors
+        tables[name] = rows
     if article_ok:
         problems.extend(_cross_problems(directory, tables))
     return problems, counts

@@ -14,7 +14,12 @@ from japan_nato.dataset.paths import resolve_data_dir
 from japan_nato.errors import DataError, Problem, UnknownId
 from japan_nato.exercises.compare import Compare
 from japan_nato.exercises.model import EXERCISES_FILE, Exercise
-from japan_nato.exercises.runner import _failure, _run_snippets
+from japan_nato.exercises.runner import (
+    EXERCISE_TIMEOUT,
+    _failure,
+    _run_snippets,
+    run_checks_in_child,
+)
 
 _ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -43,15 +48,42 @@ def exercise_ids(data_dir: str | Path | None = None) -> list[str]:
     return list(_catalogue(data_dir))
 
 
-def exercise_problems(data_dir: str | Path | None = None) -> list[Problem]:
-    """Validate exercises.toml: fields, unique ids, and that every solution runs and passes."""
+def exercise_problems(
+    data_dir: str | Path | None = None,
+    *,
+    execute: bool = True,
+    timeout: float = EXERCISE_TIMEOUT,
+) -> list[Problem]:
+    """Validate exercises.toml: fields, unique ids, and (execute) that every solution passes.
+
+    The solutions and wrong answers are code; they run in a child process, timeout seconds
+    at most per exercise, so a loop cannot hang validation.
+    """
     path = resolve_data_dir(data_dir) / EXERCISES_FILE
-    exercises, problems = _parse_file(path, None if data_dir is None else path.parent)
-    if problems:
+    own = None if data_dir is None else path.parent
+    exercises, problems = _parse_file(path, own)
+    if problems or not execute:
         return problems
-    for index, ex in enumerate(exercises):
-        problems.extend(_solution_problems(ex, index))
+    for index, found in run_checks_in_child(path, own, len(exercises), _check_one, timeout):
+        if found is None:
+            ex = exercises[index]
+            found = [
+                Problem(
+                    EXERCISES_FILE,
+                    ex.field_lines.get("solution", ex.line),
+                    f"exercises[{index}]",
+                    f"{ex.id}: its code did not finish within the time limit of {timeout:g} s "
+                    "(or stopped the process)",
+                )
+            ]
+        problems.extend(found)
     return problems
+
+
+def _check_one(path: Path, data_dir: Path | None, index: int) -> list[Problem]:
+    """Check one exercise's solution and wrong answers (run in the validation child process)."""
+    exercises, problems = _parse_file(path, data_dir)
+    return problems or _solution_problems(exercises[index], index)
 
 
 def _catalogue(data_dir: str | Path | None) -> dict[str, Exercise]:
@@ -74,7 +106,7 @@ def _load_catalogue(path: str, stamp: int, own_data_dir: bool) -> dict[str, Exer
 
 def _parse_file(path: Path, data_dir: Path | None) -> tuple[list[Exercise], list[Problem]]:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a BOM from a Windows editor is fine
     except FileNotFoundError:
         return [], [Problem(EXERCISES_FILE, None, "", "file not found")]
     except (OSError, UnicodeDecodeError) as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,29 @@ from japan_nato.progress.export import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 
 _TRUE = {"true", "1", "yes", "t"}
 _FALSE = {"false", "0", "no", "f"}
+# Labels longer than this are cut in the chart, so one huge id cannot squeeze the bars.
+_MAX_LABEL = 40
+
+
+def safe_text(value: object) -> str:
+    """Return value as text without control characters (ESC, BEL, C1, bidi overrides).
+
+    Exports come from learners: a raw ESC or OSC sequence could retitle or clear the
+    instructor's terminal, hide rows or write the clipboard.
+    """
+    text = str(value)
+    return "".join(
+        " " if char in "\t\n\r" else char
+        for char in text
+        if unicodedata.category(char) not in ("Cc", "Cf") or char in "\t\n\r"
+    )
+
+
+def _learner_key(name: str) -> str:
+    """The learner's name for grouping: spaces trimmed and collapsed, case folded."""
+    return " ".join(name.split()).casefold()
+
+
 # Okabe-Ito palette: distinguishable with the common colour-vision deficiencies.
 _BLUE, _ORANGE = "#0072B2", "#E69F00"
 # Practice questions (notebook 00) and pandas exercises are reported apart, never graded.
@@ -77,6 +101,12 @@ def load_exports(paths: Iterable[str | Path]) -> pd.DataFrame:
     if not frames:
         raise DataError(Problem("(command line)", None, "FILE", "no export files given"))
     combined = pd.concat(frames, ignore_index=True)
+    # "Aiko" and "aiko " are one learner: every spelling becomes the first one seen.
+    tidy = combined["learner"].map(lambda name: " ".join(name.split()))
+    first: dict[str, str] = {}
+    for name in tidy:
+        first.setdefault(_learner_key(name), name)
+    combined["learner"] = tidy.map(lambda name: first[_learner_key(name)])
     # The same export handed in twice must not count twice.
     key = ["learner", "bank", "question_id", "answer", "correct", "answered_at"]
     return combined.drop_duplicates(subset=key, keep="first").reset_index(drop=True)
@@ -166,6 +196,27 @@ def build_report(
 ) -> Report:
     """Summarise combined exports: per question, most missed, misconceptions, mastery."""
     data = df if banks is None else df[df["bank"].isin(list(banks))]
+    unknown_note: list[str] = []
+    if questions is not None:
+        # Exports from an older course version may name questions that no longer exist.
+        known = set(zip(questions["bank"], questions["question_id"], strict=True))
+        keys = list(zip(data["bank"], data["question_id"], strict=True))
+        # Exercises are not bank questions: they are listed apart, not checked here.
+        is_known = pd.Series(
+            [key in known or key[0] == EXERCISES_BANK for key in keys], index=data.index, dtype=bool
+        )
+        unknown = sorted(
+            {f"{bank}: {qid}" for (bank, qid), ok in zip(keys, is_known, strict=True) if not ok}
+        )
+        if unknown:
+            shown = ", ".join(unknown[:10]) + (
+                f", and {len(unknown) - 10} more" if len(unknown) > 10 else ""
+            )
+            unknown_note.append(
+                f"{int((~is_known).sum())} answer(s) to {len(unknown)} question id(s) that this "
+                f"course does not have were not counted (an older course version?): {shown}"
+            )
+        data = data[is_known]
     apart = data["bank"].isin(PRACTICE_BANKS | {EXERCISES_BANK})
     practice = _apart_table(data[data["bank"].isin(PRACTICE_BANKS)], questions)
     exercises = _apart_table(data[data["bank"] == EXERCISES_BANK], None)
@@ -233,7 +284,7 @@ def build_report(
         most_missed=most_missed,
         misconceptions=_misconceptions(data, top),
         mastery=_mastery(per_learner, catalogue),
-        notes=_notes(df),
+        notes=[safe_text(note) for note in _notes(df) + unknown_note],
         name_warnings=name_warnings(df),
         practice=practice,
         exercises=exercises,
@@ -501,8 +552,16 @@ def _cell(value: object, is_percent: bool, max_width: int) -> str:
         return f"{float(cast(float, value)):.0f}%"
     if isinstance(value, bool):
         return "yes" if value else "no"
-    text = " ".join(str(value).split()) or "-"
+    text = " ".join(safe_text(value).split()) or "-"
     return text if len(text) <= max_width else text[: max_width - 1] + "…"
+
+
+def _chart_label(text: str) -> str:
+    """A chart label: no control characters, cut to _MAX_LABEL, "$" shown as itself."""
+    text = " ".join(safe_text(text).split())
+    if len(text) > _MAX_LABEL:
+        text = text[: _MAX_LABEL - 1] + "…"
+    return text.replace("$", r"\$")  # a "$" pair would start matplotlib's mathtext
 
 
 def plot(report: Report, path: str | Path) -> Path:
@@ -560,7 +619,7 @@ def plot(report: Report, path: str | Path) -> Path:
             axes.set_ylim(0, 118)  # room for a "100%" label
             axes.set_yticks(range(0, 101, 25))
             axes.set_ylabel("% correct")
-            axes.set_title(f"Notebook {bank}", loc="left", fontsize=10)
+            axes.set_title(f"Notebook {_chart_label(bank)}", loc="left", fontsize=10)
             axes.grid(axis="y", linestyle=":", alpha=0.6)
         panels[-1].set_xlabel("Question, numbered in course order (Q1 = the notebook's first)")
         figure.legend(

@@ -65,11 +65,18 @@ ENV_PATH = "JAPAN_NATO_PROGRESS"
 ENV_LEARNER = "JAPAN_NATO_LEARNER"
 
 
+_RESOLVED: dict[str, Path] = {}
+
+
 def default_path() -> Path:
     """Return $JAPAN_NATO_PROGRESS, else <jupyter data dir>/japan_nato/progress.sqlite."""
     env = os.environ.get(ENV_PATH, "").strip()
     if env:
-        return Path(env).expanduser()
+        # A relative path is made absolute the first time it is seen, so a notebook that
+        # changes its working folder keeps one progress file.
+        if env not in _RESOLVED:
+            _RESOLVED[env] = Path(os.path.abspath(Path(env).expanduser()))
+        return _RESOLVED[env]
     from jupyter_core.paths import jupyter_data_dir
 
     return Path(jupyter_data_dir()) / "japan_nato" / "progress.sqlite"

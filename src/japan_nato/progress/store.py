@@ -29,7 +29,13 @@ from japan_nato.progress.migrations import (
     _rollback,
     _TooNew,
 )
-from japan_nato.progress.recovery import _memory_copy, _move_aside, _open_file
+from japan_nato.progress.recovery import (
+    _empty_memory,
+    _memory_copy,
+    _move_aside,
+    _open_file,
+    foreign_reason,
+)
 
 MAX_ANSWER_CHARS = 2_000
 
@@ -48,12 +54,17 @@ class ProgressStore:
 
     def __init__(self, path: str | Path | None = None) -> None:
         """Open (creating, upgrading or recovering) the store at path, or at default_path()."""
-        self.requested_path = Path(path).expanduser() if path is not None else default_path()
+        requested = Path(path).expanduser() if path is not None else default_path()
+        # Absolute once: a later chdir must not move the store (links are not resolved).
+        self.requested_path = Path(os.path.abspath(requested))
         self.path = None
         self.warning = None
         self._lock = threading.Lock()
         self._conn: sqlite3.Connection | None = None
+        self._identity: tuple[int, int] | None = None
+        self._retry: Path | None = None  # a file that was locked at open: try it again later
         self._conn = self._open(self.requested_path)
+        self._identity = self._file_identity()
 
     @classmethod
     def in_memory(cls) -> ProgressStore:
@@ -74,6 +85,24 @@ class ProgressStore:
     def _open(self, path: Path) -> sqlite3.Connection:
         import sqlite3
 
+        if path.is_symlink():
+            target = os.readlink(path)
+            return self._fall_back(
+                path,
+                f"it is a symbolic link (to {target}); the store does not follow links, so "
+                "nothing was read or created through it: give the real file's path",
+                read=False,
+            )
+        foreign = foreign_reason(path) if path.is_file() else None
+        if foreign is not None:
+            return self._fall_back(
+                path,
+                f"it is not a japan_nato progress file: {foreign}. It was left untouched",
+                read=False,
+            )
+        unwritable = _unwritable(path)
+        if unwritable is not None:
+            return self._fall_back(path, unwritable)
         try:
             conn = _open_file(path)
         except _TooNew as exc:
@@ -96,14 +125,24 @@ class ProgressStore:
             )
         except (sqlite3.Error, OSError) as exc:
             reason = _reason(exc)
+            if "locked" in reason:
+                # Another process holds the file for now: keep answers in memory, try again.
+                self._retry = path
+                conn = _memory_copy(path)
+                self._warn(
+                    f"The progress file {path} is locked by another process ({reason}). "
+                    "Answers are kept in memory for now and saved to the file as soon as it "
+                    "is free."
+                )
+                return conn
             if path.parent.is_dir() and not os.access(path.parent, os.W_OK):
                 reason += f" (the folder {path.parent} is read-only)"
             return self._fall_back(path, reason)
         self.path = path
         return conn
 
-    def _fall_back(self, path: Path, reason: str) -> sqlite3.Connection:
-        conn = _memory_copy(path)
+    def _fall_back(self, path: Path, reason: str, *, read: bool = True) -> sqlite3.Connection:
+        conn = _memory_copy(path) if read else _empty_memory()
         self.path = None
         earlier = ""
         if conn.execute("SELECT COUNT(*) FROM answers").fetchone()[0]:
@@ -114,6 +153,74 @@ class ProgressStore:
             f"process ends. {_FIX_HINT}"
         )
         return conn
+
+    def _file_identity(self) -> tuple[int, int] | None:
+        if self.path is None:
+            return None
+        try:
+            info = os.stat(self.path)
+        except OSError:
+            return None
+        return (info.st_dev, info.st_ino)
+
+    def _check_file(self) -> None:
+        """Notice a file deleted or replaced under us, or a lock that is gone; reconnect."""
+        import sqlite3
+
+        if self._retry is not None:
+            try:
+                # A short wait: an answer must not hang while another process holds the lock.
+                fresh = _open_file(self._retry, busy_ms=200)
+            except (sqlite3.Error, OSError, _Corrupt, _TooNew):
+                return  # still locked (or unusable): answers stay in memory for now
+            moved = self._carry_over(fresh)
+            self.path, self._retry = self._retry, None
+            self._identity = self._file_identity()
+            self._warn(
+                f"The progress file {self.path} is free again; {moved} answer(s) kept in memory "
+                "meanwhile were saved to it."
+            )
+            return
+        if self.path is None or self._identity is None:
+            return
+        if self._file_identity() == self._identity:
+            return
+        try:
+            fresh = _open_file(self.path)
+        except (sqlite3.Error, OSError, _Corrupt, _TooNew) as exc:
+            self._conn = self._fall_back(
+                self.path, f"it was deleted and cannot be made again ({exc})"
+            )
+            return
+        moved = self._carry_over(fresh)
+        self._identity = self._file_identity()
+        self._warn(
+            f"The progress file {self.path} was deleted (or replaced) while this process ran. "
+            f"It was made again, with the {moved} answer(s) this process could still read."
+        )
+
+    def _carry_over(self, fresh: sqlite3.Connection) -> int:
+        """Copy every answer of the current connection into fresh, switch to it; return count."""
+        import sqlite3
+
+        old = self._conn
+        columns = ", ".join(ATTEMPT_COLUMNS)
+        rows: list[tuple[Any, ...]] = []
+        if old is not None:
+            try:
+                rows = old.execute(f"SELECT {columns} FROM answers ORDER BY id").fetchall()
+            except sqlite3.Error:
+                rows = []
+        have = {tuple(row) for row in fresh.execute(f"SELECT {columns} FROM answers").fetchall()}
+        missing = [row for row in rows if tuple(row) not in have]
+        marks = ", ".join("?" for _ in ATTEMPT_COLUMNS)
+        fresh.execute("BEGIN IMMEDIATE")
+        fresh.executemany(f"INSERT INTO answers ({columns}) VALUES ({marks})", missing)
+        fresh.execute("COMMIT")
+        if old is not None:
+            old.close()
+        self._conn = fresh
+        return len(missing)
 
     def _warn(self, message: str) -> None:
         self.warning = message if self.warning is None else f"{self.warning}\n{message}"
@@ -144,6 +251,8 @@ class ProgressStore:
         import sqlite3
 
         with self._lock:
+            self._connection()
+            self._check_file()
             conn = self._connection()
             try:
                 # IMMEDIATE takes the write lock up front, so concurrent writers queue on
@@ -217,12 +326,26 @@ class ProgressStore:
         )
         return [(row[0], row[1]) for row in rows]
 
-    def export(self, path: str | Path, learner: str | None = None) -> int:
-        """Write all attempts to a CSV with a learner column; return the rows written."""
-        frame = self.attempts()
-        frame.insert(0, "learner", learner if learner else self.learner_name() or default_learner())
-        frame = frame[EXPORT_COLUMNS]
+    def export(
+        self, path: str | Path, learner: str | None = None, *, overwrite: bool = False
+    ) -> int:
+        """Write all attempts to a CSV with a learner column; return the rows written.
+
+        An existing file is replaced only with overwrite=True; the progress database never.
+        """
         target = Path(path).expanduser()
+        if self._is_database(target):
+            raise ProgressError(
+                f"{target} is the progress database itself; choose another name for the export"
+            )
+        if (target.exists() or target.is_symlink()) and not overwrite:
+            raise ProgressError(
+                f"{target} already exists; choose another name, or replace it with --force "
+                "(overwrite=True)"
+            )
+        frame = self.attempts()
+        frame.insert(0, "learner", safe_cell(learner or self.learner_name() or default_learner()))
+        frame = frame[EXPORT_COLUMNS]
         try:
             frame.to_csv(target, index=False)
         except OSError as exc:
@@ -243,6 +366,19 @@ class ProgressStore:
             (text, datetime.now(UTC).isoformat(timespec="seconds")),
         )
         return text
+
+    def _is_database(self, target: Path) -> bool:
+        for base in {p for p in (self.path, self.requested_path) if p is not None}:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                candidate = base.with_name(base.name + suffix)
+                try:
+                    if target.resolve() == candidate.resolve() or (
+                        target.exists() and candidate.exists() and target.samefile(candidate)
+                    ):
+                        return True
+                except OSError:
+                    continue
+        return False
 
     def reset(self) -> int:
         """Delete every recorded answer; return how many were deleted."""
@@ -341,6 +477,27 @@ def _clip(text: str) -> str:
     if len(text) <= MAX_ANSWER_CHARS:
         return text
     return f"{text[:MAX_ANSWER_CHARS]}… [{len(text) - MAX_ANSWER_CHARS} more characters]"
+
+
+def safe_cell(text: str) -> str:
+    """Return text that a spreadsheet shows as text: a leading = + - @ would start a formula."""
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+def _unwritable(path: Path) -> str | None:
+    """Say why an existing store file (or its -wal) cannot be written, or None."""
+    for candidate in (path, path.with_name(path.name + "-wal")):
+        if not candidate.is_file():
+            continue
+        try:
+            # Opening for writing (and writing nothing) tells an immutable file or a
+            # read-only mount at once, even for root.
+            os.close(os.open(candidate, os.O_RDWR))
+        except OSError as exc:
+            return f"{candidate.name} cannot be written ({_reason(exc)})"
+    return None
 
 
 def _reason(exc: BaseException) -> str:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+import numbers
 import random
+import re
 import unicodedata
 from typing import TYPE_CHECKING, Any
 
@@ -20,9 +22,41 @@ LETTERS = "ABCDEFGH"
 MAX_ANSWER_CHARS = 1000
 
 
+# Commas a Japanese IME types; NFKC turns the full-width comma into "," but not these.
+_LIST_SEPARATORS = re.compile(r"[,、､，﹐﹑]")
+
+
+def clean(text: str) -> str:
+    """Return text as NFKC without format characters (zero-width space, BOM, ZWJ, soft hyphen)."""
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(char for char in text if unicodedata.category(char) != "Cf")
+
+
+def split_items(text: str) -> list[str]:
+    """Split a typed list on commas, full-width commas and the ideographic comma 、."""
+    return _LIST_SEPARATORS.split(clean(text))
+
+
+def as_number(value: Any) -> float | None:
+    """Return value as a float when it is a real number (numpy and pandas too, not bools)."""
+    if is_bool(value):
+        return None
+    if isinstance(value, numbers.Real):
+        return float(value)
+    return None
+
+
+def is_bool(value: Any) -> bool:
+    """True for a bool or a numpy bool (what a pandas comparison gives)."""
+    if isinstance(value, bool):
+        return True
+    kind = type(value)
+    return kind.__module__ == "numpy" and kind.__name__ in ("bool_", "bool")
+
+
 def normalise(text: str) -> str:
     """Return text folded for comparison: NFKC, casefold, no punctuation, single spaces."""
-    text = unicodedata.normalize("NFKC", text).casefold()
+    text = clean(text).casefold()
     kept = []
     for char in text:
         category = unicodedata.category(char)
@@ -42,16 +76,26 @@ def describe_answer(value: Any) -> str:
     """Describe a learner's answer briefly, without echoing huge values."""
     if value is None:
         return "None"
+    try:
+        return _describe(value)
+    except Exception:  # a hostile object (a str subclass whose methods raise) must not escape
+        return "That answer"
+
+
+def _describe(value: Any) -> str:
     if isinstance(value, str):
-        if not value.strip():
+        text = str.__str__(value)  # the plain string, whatever a subclass overrides
+        if not str.strip(text):
             return "An empty answer"
-        short = value if len(value) <= 40 else value[:40] + "…"
+        short = text if len(text) <= 40 else text[:40] + "…"
         return f"“{short}”"
-    if isinstance(value, bool):
-        return str(value)
+    if is_bool(value):
+        return str(bool(value))
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)
     name = type(value).__name__
+    if not isinstance(name, str) or not name.isidentifier():
+        return "That answer"
     return f"{'An' if name[0].lower() in 'aeiou' else 'A'} {name} value"
 
 
@@ -61,20 +105,26 @@ def as_text(value: Any, what: str = "a letter or a text") -> str:
         raise InvalidAnswer("No answer was given.")
     if not isinstance(value, str):
         raise InvalidAnswer(f"{describe_answer(value)} is not {what}.")
-    if len(value) > MAX_ANSWER_CHARS:
+    # A plain copy: a str subclass's own methods are never called.
+    plain: str = str.__str__(value)
+    if len(plain) > MAX_ANSWER_CHARS:
         raise InvalidAnswer("That answer is far too long.")
-    if not value.strip():
+    plain = clean(plain)
+    if not plain.strip():
         raise InvalidAnswer("The answer is empty.")
-    return value
+    return plain
 
 
 def split_list(value: Any) -> list[Any]:
     """Return a list answer as a list; a string 'A, C' is split on commas."""
     if isinstance(value, str):
+        value = str.__str__(value)
         if len(value) > MAX_ANSWER_CHARS:
             raise InvalidAnswer("That answer is far too long.")
-        values: list[Any] = [part for part in value.split(",") if part.strip()]
+        values: list[Any] = [part for part in split_items(value) if part.strip()]
     elif isinstance(value, list | tuple):
+        if len(value) > len(LETTERS):
+            raise InvalidAnswer(f"{len(value)} entries are more than there are to choose from.")
         values = list(value)
     elif value is None:
         raise InvalidAnswer("No answer was given.")

@@ -27,10 +27,55 @@ BANK_MODES = ("practice", "exam")
 COMMON_FIELDS = ("id", "type", "prompt", "objective", "fact_ids", "explanation", "hint")
 
 
+# A bank name is a file name in quizzes/, never a path: "../x" must not reach another folder.
+BANK_NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+
+
+OBJECTIVE_FIELDS = ("id", "text")
+
+
 def bank_names(data_dir: str | Path | None = None) -> list[str]:
     """Return the sorted names of the banks in data/quizzes/."""
     folder = resolve_data_dir(data_dir) / "quizzes"
-    return sorted(path.stem for path in folder.glob("*.toml"))
+    return sorted(path.stem for path in folder.glob("*.toml") if path.is_file())
+
+
+def folder_problems(data_dir: str | Path | None = None) -> list[Problem]:
+    """Return problems with the quizzes/ folder itself: missing, or files that are not banks."""
+    folder = resolve_data_dir(data_dir) / "quizzes"
+    if not folder.is_dir():
+        return [Problem("quizzes/", None, "", "the quizzes/ folder is missing (no question banks)")]
+    problems = []
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() == ".toml" and path.suffix != ".toml":
+            problems.append(
+                Problem(
+                    f"quizzes/{path.name}",
+                    None,
+                    "",
+                    "a bank file must end in .toml (lower case); this one is not read",
+                )
+            )
+    return problems
+
+
+def bank_path(name: object, data_dir: str | Path | None = None) -> Path:
+    """Return the file of a bank inside quizzes/; raise DataError for a name that is a path."""
+    if not isinstance(name, str) or not BANK_NAME_PATTERN.fullmatch(name):
+        raise DataError(
+            Problem(
+                "quizzes/",
+                None,
+                "",
+                f"{name!r} is not a bank name (letters, digits, _ and -, e.g. "
+                "01_reading_the_source)",
+            )
+        )
+    folder = resolve_data_dir(data_dir) / "quizzes"
+    path = folder / f"{name}.toml"
+    if path.resolve().parent != folder.resolve():
+        raise DataError(Problem(f"quizzes/{name}.toml", None, "", "is outside the quizzes folder"))
+    return path
 
 
 def _table_lines(text: str, table: str) -> list[int]:
@@ -60,12 +105,16 @@ def _first_line(text: str, pattern: str) -> int | None:
 def _read_bank(name: str, data_dir: str | Path | None) -> tuple[str, dict[str, Any], list[Problem]]:
     """Read and parse a bank file; return its text, data and any read/syntax problem."""
     file = f"quizzes/{name}.toml"
-    path = resolve_data_dir(data_dir) / file
+    try:
+        path = bank_path(name, data_dir)
+    except DataError as err:
+        return "", {}, list(err.problems)
     if not path.is_file():
         known = ", ".join(bank_names(data_dir)) or "none"
         return "", {}, [Problem(file, None, "", f"no such question bank (banks: {known})")]
     try:
-        text = path.read_text(encoding="utf-8")
+        # utf-8-sig: an editor on Windows may save the file with a BOM.
+        text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as err:
         return "", {}, [Problem(file, None, "", f"cannot read the file: {err}")]
     try:
@@ -98,7 +147,11 @@ def _question_problems(
     if not isinstance(raw.get("hint", ""), str):
         problems.append(("hint", "must be a string"))
     objective = raw.get("objective")
-    if objective not in objectives:
+    if not isinstance(objective, str):
+        problems.append(
+            ("objective", f"must be the id of an objective (a string), not {objective!r}")
+        )
+    elif objective not in objectives:
         listed = ", ".join(sorted(objectives)) or "none defined"
         problems.append(("objective", f"{objective!r} is not an objective of this bank ({listed})"))
     fact_ids = raw.get("fact_ids")
@@ -130,7 +183,11 @@ def _bank_problems(
         problems.append(Problem(file, None, "questions", "at least one [[questions]] is needed"))
         return problems
     problems += _questions_problems(file, text, questions, set(objectives), known_fact_ids)
-    assessed = {q.get("objective") for q in questions if isinstance(q, dict)}
+    assessed = {
+        q.get("objective")
+        for q in questions
+        if isinstance(q, dict) and isinstance(q.get("objective"), str)
+    }
     for index, (objective, line) in enumerate(objectives.items()):
         if objective not in assessed:
             problems.append(
@@ -189,6 +246,17 @@ def _objective_problems(
             problems.append(Problem(file, line, f"{column}.id", f"duplicate id {item['id']!r}"))
         else:
             objectives[item["id"]] = line
+        if isinstance(item, dict):
+            unknown = sorted(set(item) - set(OBJECTIVE_FIELDS))
+            if unknown:
+                problems.append(
+                    Problem(
+                        file,
+                        line,
+                        column,
+                        f"unknown field(s) {', '.join(unknown)} (an objective has id and text)",
+                    )
+                )
     return problems, objectives
 
 
@@ -232,7 +300,7 @@ def all_bank_problems(
     data_dir: str | Path | None = None, known_fact_ids: set[str] | None = None
 ) -> list[Problem]:
     """Return the problems of every bank, plus question ids repeated across banks."""
-    problems: list[Problem] = []
+    problems: list[Problem] = folder_problems(data_dir)
     owners: dict[str, str] = {}
     for name in bank_names(data_dir):
         text, raw, read_problems = _read_bank(name, data_dir)

@@ -106,12 +106,12 @@ class Question:
         """Check a learner's answer; never raises, whatever the answer is."""
         try:
             parsed = self.parse(answer)
+            # The one parse also gives the canonical text that the progress store records.
+            return replace(self.grade(parsed), answer_text=self.format_answer(parsed))
         except InvalidAnswer as err:
             return self._invalid(str(err))
         except Exception:  # an odd object (say, one whose __eq__ raises) must not break check()
             return self._invalid(f"{describe_answer(answer)} could not be read as an answer.")
-        # The one parse also gives the canonical text that the progress store records.
-        return replace(self.grade(parsed), answer_text=self.format_answer(parsed))
 
     def answer_text(self, answer: Any) -> str:
         """Return a valid answer in a canonical plain-text form (for the progress store)."""

@@ -8,7 +8,9 @@ import textwrap
 from collections.abc import Callable
 from typing import IO, TYPE_CHECKING, Any
 
+from japan_nato.errors import ProgressError
 from japan_nato.quiz import LETTERS, Question, Quiz
+from japan_nato.quiz.answers import split_items
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -116,12 +118,21 @@ def _ask(
         if text.lower() in EVIDENCE_KEYS:
             say(_evidence_text(question, quiz), indent="  ", hang="  ")
             continue
-        result = quiz.answer(question.id, parse_terminal_answer(question, text))
+        answer = parse_terminal_answer(question, text)
+        try:
+            result = quiz.answer(question.id, answer)
+            unsaved = ""
+        except ProgressError as err:
+            # The store failed: the learner still gets the feedback, and the quiz carries on.
+            result = question.check(answer)
+            unsaved = f"(This answer was not saved: {err}.)"
         if not result.valid:
             # The how-to line was printed with the question: say only what was wrong.
             say(f"{result.reason} See how to answer above.")
             continue
         say(result.with_help(terminal_help(question)).message)
+        if unsaved:
+            say(unsaved)
         return int(result.correct)
 
 
@@ -202,6 +213,8 @@ TERMINAL_PARSERS: dict[str, Callable[[Question, str], Any]] = {
 
 def parse_terminal_answer(question: Question, text: str) -> Any:
     """Turn a typed line into the answer form Question.check accepts."""
+    # A Japanese IME types full-width letters, digits, "，", "＝" and "、": read them as ASCII.
+    text = ",".join(split_items(text)).strip()
     return TERMINAL_PARSERS[question.type_name](question, text)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -48,12 +49,14 @@ class Matching(Question):
         shown = self.display_definitions
         definitions = tuple(definition for _, definition in self.pairs)
         if isinstance(answer, Mapping):
-            if len(answer) > len(self.pairs):
+            # Read at most one pair too many: a Mapping may iterate forever or lie about its len.
+            items = list(itertools.islice(iter(answer.items()), len(self.pairs) + 1))
+            if len(items) > len(self.pairs):
                 raise InvalidAnswer(f"There are only {len(self.pairs)} terms.")
-            if any(value is None for value in answer.values()):
+            if any(value is None for _, value in items):
                 raise InvalidAnswer("Choose a definition for every term.")
             chosen: dict[int, int] = {}
-            for key, value in answer.items():
+            for key, value in items:
                 term = self._term_index(key)
                 chosen[term] = definitions.index(shown[pick(value, shown, "definition")])
             missing = [self.terms[i] for i in range(len(self.pairs)) if i not in chosen]

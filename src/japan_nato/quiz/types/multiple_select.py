@@ -26,6 +26,10 @@ class MultipleSelect(Question):
     def parse(self, answer: Any) -> frozenset[int]:
         """Return the set of chosen option indexes."""
         if isinstance(answer, set | frozenset):
+            if len(answer) > len(LETTERS):
+                raise InvalidAnswer(
+                    f"{len(answer)} entries are more than there are to choose from."
+                )
             answer = sorted(answer, key=str)
         values = split_list(answer)
         if not values:

@@ -11,7 +11,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     pass
-from japan_nato.quiz.answers import InvalidAnswer, as_text, describe_answer, normalise
+from japan_nato.quiz.answers import (
+    InvalidAnswer,
+    as_number,
+    as_text,
+    describe_answer,
+    normalise,
+)
 from japan_nato.quiz.model import Question, Result
 from japan_nato.quiz.types.fields import _string_list_problems
 
@@ -33,17 +39,23 @@ class ShortAnswer(Question):
 
     def parse(self, answer: Any) -> str | float:
         """Return the normalised text, or the number."""
-        if isinstance(answer, float) and not math.isfinite(answer):
+        # numpy and pandas scalars (np.int64(6)) are numbers too.
+        number_given = as_number(answer)
+        if number_given is not None and not math.isfinite(number_given):
             raise InvalidAnswer(f"{describe_answer(answer)} is not a usable answer.")
         if self.number is None:
-            if isinstance(answer, int | float) and not isinstance(answer, bool):
-                answer = str(answer)
+            if number_given is not None:
+                answer = (
+                    f"{number_given:g}"
+                    if number_given != int(number_given)
+                    else (str(int(number_given)))
+                )
             text = normalise(as_text(answer, "text"))
             if not text:
                 raise InvalidAnswer("The answer has no letters or digits.")
             return text
-        if isinstance(answer, int | float) and not isinstance(answer, bool):
-            value = float(answer)
+        if number_given is not None:
+            value = number_given
         else:
             text = as_text(answer, "a number")
             found = NUMBER_PATTERN.findall(unicodedata.normalize("NFKC", text))

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     pass
-from japan_nato.quiz.answers import InvalidAnswer, as_text, describe_answer, normalise
+from japan_nato.quiz.answers import InvalidAnswer, as_text, describe_answer, is_bool, normalise
 from japan_nato.quiz.model import Question, Result
 
 TRUE_WORDS = {"true": True, "t": True, "yes": True, "false": False, "f": False, "no": False}
@@ -27,8 +27,8 @@ class TrueFalse(Question):
 
     def parse(self, answer: Any) -> bool:
         """Return the answer as a bool."""
-        if isinstance(answer, bool):
-            return answer
+        if is_bool(answer):
+            return bool(answer)
         word = normalise(as_text(answer, "True or False"))
         if word not in TRUE_WORDS:
             raise InvalidAnswer(f"{describe_answer(answer)} is not True or False.")
