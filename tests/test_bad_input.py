@@ -534,6 +534,7 @@ def _add_looping_exercise(data_copy: Path, code: str) -> None:
         + f'''
 [[exercises]]
 id = "hostile"
+title = "A hostile exercise"
 notebook = "01_reading_the_source.ipynb"
 prompt = "Count the facts."
 solution = """{code}"""

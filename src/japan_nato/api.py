@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from japan_nato.course import Course
+from japan_nato.errors import ProgressError
 from japan_nato.feedback import Feedback
 from japan_nato.quiz import ProgressStoreLike, Question, Quiz, Result, ReviewQuiz
 from japan_nato.quiz import progress as _progress
@@ -238,7 +239,12 @@ def export_progress(
         )
     who = learner_name(target)
     where = Path(path) if path is not None else Path.cwd() / export_file_name(who)
-    rows = target.export(where, learner=who)
+    try:
+        # The default file is this function's own hand-in file: running the cell again updates
+        # it. A path the learner names is never replaced (nor, ever, the progress database).
+        rows = target.export(where, learner=who, overwrite=path is None)
+    except ProgressError as err:
+        return Feedback(False, "Not exported", str(err))
     return Feedback(
         None,
         "Progress exported",

@@ -52,33 +52,27 @@ class ProgressStore:
     path: Path | None
     warning: str | None
 
-    def __init__(self, path: str | Path | None = None) -> None:
-        """Open (creating, upgrading or recovering) the store at path, or at default_path()."""
+    def __init__(self, path: str | Path | None = None, *, memory: bool = False) -> None:
+        """Open (creating, upgrading or recovering) the store at path, or at default_path().
+
+        memory=True keeps the answers in memory only and touches no file (see in_memory()).
+        """
         requested = Path(path).expanduser() if path is not None else default_path()
         # Absolute once: a later chdir must not move the store (links are not resolved).
-        self.requested_path = Path(os.path.abspath(requested))
+        self.requested_path = Path(":memory:") if memory else Path(os.path.abspath(requested))
         self.path = None
         self.warning = None
         self._lock = threading.Lock()
         self._conn: sqlite3.Connection | None = None
         self._identity: tuple[int, int] | None = None
         self._retry: Path | None = None  # a file that was locked at open: try it again later
-        self._conn = self._open(self.requested_path)
-        self._identity = self._file_identity()
+        self._conn = _empty_memory() if memory else self._open(self.requested_path)
+        self._identity = None if memory else self._file_identity()
 
     @classmethod
     def in_memory(cls) -> ProgressStore:
         """Return a store that keeps its answers in memory only (nothing is written to disk)."""
-        import sqlite3
-
-        store = cls.__new__(cls)
-        store.requested_path = Path(":memory:")
-        store.path = None
-        store.warning = None
-        store._lock = threading.Lock()
-        store._conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
-        _migrate(store._conn)
-        return store
+        return cls(memory=True)
 
     # -- opening -------------------------------------------------------------------------
 
