@@ -64,6 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
         "summary and exits 0, or prints every problem (file:line: column: what) and exits 1.",
     )
     data_dir_option(sub)
+    sub.add_argument(
+        "--lint-figures",
+        action="store_true",
+        help="also print the bank lint's figures (correct letters, longest keys, true/false)",
+    )
     sub.set_defaults(handler=_validate)
 
     sub = commands.add_parser(
@@ -213,6 +218,8 @@ def _validate(args: argparse.Namespace) -> int:
     from japan_nato.validate import validate_all
 
     report = validate_all(args.data_dir)
+    if args.lint_figures and report.lint:
+        print("Bank lint figures:\n" + report.lint)
     if not report.problems:
         print(report.summary)
         return EXIT_OK

@@ -21,7 +21,19 @@ ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 FACT_ID_PATTERN = re.compile(r"[ACGT][0-9]{2,}")
 
 
-COMMON_FIELDS = ("id", "type", "prompt", "objective", "fact_ids", "explanation", "hint")
+COMMON_FIELDS = (
+    "id",
+    "type",
+    "prompt",
+    "objective",
+    "fact_ids",
+    "explanation",
+    "hint",
+    "length_reason",  # why the key may be longer than its distractors (read by the bank lint)
+)
+
+# A bank's feedback mode; "vote" is not one: a peer-instruction round opens per question.
+BANK_MODES = ("practice", "exam")
 
 
 def bank_names(data_dir: str | Path | None = None) -> list[str]:
@@ -92,8 +104,9 @@ def _question_problems(
     for name in ("prompt", "explanation"):
         if not isinstance(raw.get(name), str) or not raw[name].strip():
             problems.append((name, "must be a non-empty string"))
-    if not isinstance(raw.get("hint", ""), str):
-        problems.append(("hint", "must be a string"))
+    for name in ("hint", "length_reason"):
+        if not isinstance(raw.get(name, ""), str):
+            problems.append((name, "must be a string"))
     objective = raw.get("objective")
     if objective not in objectives:
         listed = ", ".join(sorted(objectives)) or "none defined"
@@ -153,7 +166,18 @@ def _header_problems(file: str, text: str, raw: dict[str, Any]) -> list[Problem]
         problems.append(Problem(file, bank_line, "bank.title", "must be a non-empty string"))
     if not isinstance(bank.get("notebook", ""), str):
         problems.append(Problem(file, bank_line, "bank.notebook", "must be a string"))
-    unknown = sorted(set(raw) - {"bank", "objectives", "questions"})
+    mode = raw.get("mode", "practice")
+    if mode not in BANK_MODES:
+        why = " (vote is per round: the instructor opens it)" if mode == "vote" else ""
+        problems.append(
+            Problem(
+                file,
+                _first_line(text, r"mode\s*="),
+                "mode",
+                f"{mode!r} is not a bank mode; use {' or '.join(BANK_MODES)}{why}",
+            )
+        )
+    unknown = sorted(set(raw) - {"bank", "objectives", "questions", "mode"})
     if unknown:
         problems.append(Problem(file, None, "", f"unknown table(s): {', '.join(unknown)}"))
     return problems
@@ -287,4 +311,5 @@ def load_bank(name: str, data_dir: str | Path | None = None) -> Bank:
         notebook=raw["bank"].get("notebook", ""),
         objectives={o["id"]: o["text"] for o in raw["objectives"]},
         questions=tuple(questions),
+        mode=raw.get("mode", "practice"),
     )

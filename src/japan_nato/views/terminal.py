@@ -43,6 +43,13 @@ def run_terminal_quiz(
     print("", file=out)
     if not finished:
         print("End of input: the quiz stopped here.", file=out)
+    if quiz.mode == "exam":
+        # The form is submitted at the end: now every answer's feedback is shown.
+        graded = quiz.submit()
+        right = sum(1 for result in graded.values() if result.correct)
+        for number, question in enumerate(quiz.questions, start=1):
+            if question.id in graded:
+                print(f"{number}. [{question.id}] {graded[question.id].message}", file=out)
     saved, _ = quiz.score()
     print(
         f"Score: {right} of {total} correct this time; {saved} of {total} in your progress.",
@@ -71,6 +78,8 @@ def _ask(quiz: Quiz, question: Question, read: IO[str], out: IO[str]) -> int | N
         result = quiz.answer(question.id, parse_terminal_answer(question, text))
         # An answer that is not well formed gets the terminal's help, not the help for code.
         print(result.with_help(terminal_help(question)).message, file=out)
+        if result.valid and quiz.can_retry(question.id):
+            continue  # a first wrong try in practice: the learner tries again
         if result.valid:
             return int(result.correct)
 
