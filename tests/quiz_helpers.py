@@ -9,6 +9,8 @@ import pandas as pd
 
 from japan_nato.quiz import Question
 
+# Choice options are written so that their seeded shown order reads Beta, Alpha, Gamma and
+# Red, Blue, Orange, Green (file order differs: shuffling is on, letters stay readable).
 TEST_BANK = """\
 [bank]
 title = "Test bank"
