@@ -73,13 +73,13 @@ def test_wrong_then_right_then_evidence_then_restart(page: Page, lab_server: lab
     assert re.sub(r"\s+", " ", sentence.strip()) in re.sub(r"\s+", " ", article), sentence
     expect(card.get_by_role("button", name="Hide evidence")).to_be_visible()
 
-    # 4. Both answers are in the SQLite file the server was pointed at ($JAPAN_NATO_PROGRESS).
+    # 4. All three answers are in the SQLite file the server was pointed at ($JAPAN_NATO_PROGRESS).
     from japan_nato.progress import ProgressStore
 
     with ProgressStore(lab_server.progress) as store:
         attempts = store.attempts(BANK)
     mine = attempts[attempts["question_id"] == QUESTION]
-    assert [bool(c) for c in mine["correct"]] == [False, True], attempts
+    assert [bool(c) for c in mine["correct"]] == [False, False, True], attempts
 
     # 5. Restart the kernel and run everything again: the answer came back from SQLite.
     lab.restart_and_run_all(page)
