@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,3 +29,12 @@ def _isolated_progress(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
     path = tmp_path_factory.mktemp("progress") / "progress.sqlite"
     monkeypatch.setenv("JAPAN_NATO_PROGRESS", str(path))
     return path
+
+
+@pytest.fixture(scope="session")
+def playwright_driver() -> Iterator[Any]:
+    """One Playwright driver for the whole run: its sync API allows only one at a time."""
+    from playwright.sync_api import sync_playwright  # only the browser and hub tests need it
+
+    with sync_playwright() as driver:
+        yield driver

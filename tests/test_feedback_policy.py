@@ -92,7 +92,7 @@ def test_an_exam_defers_all_feedback_to_submit(shared_dir: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("mode", "words"), [("vote", "vote is per round"), ("quiz", "not a bank mode")]
+    ("mode", "words"), [("vote", "vote is per round"), ("quiz", "must be 'practice' or 'exam'")]
 )
 def test_a_bank_mode_other_than_practice_or_exam_is_refused(
     data_copy: Path, mode: str, words: str

@@ -463,3 +463,32 @@ def test_a_learner_names_themselves_for_the_instructor(
         if room_client._CLIENT is not None:
             room_client._CLIENT.close()
         room_client._CLIENT = None
+
+
+def test_the_room_shows_the_pre_post_gain_with_attrition(outline) -> None:
+    form = {
+        bank: [q for q in outline.questions if q.bank == bank] for bank in ("pretest", "posttest")
+    }
+    assert form["pretest"] and form["posttest"]
+    rows = []
+    for learner, banks in (("aiko", ("pretest", "posttest")), ("ben", ("pretest",))):
+        for bank in banks:
+            for q in form[bank]:
+                right = bank == "posttest"  # wrong on every pre-test item, right afterwards
+                rows.append(
+                    row(
+                        learner,
+                        q.question_id,
+                        [],
+                        right,
+                        bank=bank,
+                        objective=q.objective,
+                        answered_at=f"2026-12-01T10:{len(rows):02d}:00Z",
+                    )
+                )
+    gain = room_summary(rows, outline)["gain"]
+    assert (gain["overall"], gain["matched"], gain["pre_only"]) == (1.0, 1, 1)
+    assert [(g["pre_pct"], g["post_pct"]) for g in gain["per_objective"]][0] == (0.0, 100.0)
+    assert gain["per_learner"][0]["name"] == pseudonym("aiko")  # pseudonyms, as everywhere
+    assert any("Attrition: 1 of 2" in note for note in gain["notes"])
+    assert "aiko" not in json.dumps(gain) and "ben" not in json.dumps(gain)

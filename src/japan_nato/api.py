@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     from japan_nato.dataset import Evidence, Sentence
     from japan_nato.exercises import Exercise
+    from japan_nato.instructor.gain import LearnerGain
     from japan_nato.quiz.policy import OpenRound
     from japan_nato.views.setup_check import SetupReport
 
@@ -142,6 +143,15 @@ def progress(
 ) -> pd.DataFrame:
     """Return one row per bank: bank, title, questions, attempted, correct."""
     return _progress(default_store() if store is None else store, data_dir)
+
+
+def my_gain(
+    store: ProgressStoreLike | None = None, data_dir: str | Path | None = None
+) -> LearnerGain:
+    """Return your pre-test and post-test scores and your learning gain, per objective."""
+    from japan_nato.instructor.gain import my_gain as _my_gain
+
+    return _my_gain(default_store() if store is None else store, data_dir)
 
 
 def check_setup(data_dir: str | Path | None = None) -> SetupReport:

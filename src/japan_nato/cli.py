@@ -115,8 +115,10 @@ def build_parser() -> argparse.ArgumentParser:
         "report",
         help="instructors: combine learners' exports into a report",
         description="Combine learners' progress exports into per-question percent correct, the "
-        "most-missed questions, the most-chosen wrong options (misconceptions) and mastery per "
-        "objective, printed as tables.",
+        "most-missed questions, the most-chosen wrong options (misconceptions), mastery per "
+        "objective, the pre/post learning gain (with attrition) and an item analysis "
+        "(facility, discrimination, unused distractors, questions that look broken), printed "
+        "as tables.",
     )
     sub.add_argument("files", metavar="FILE.csv", nargs="+", help="exports made by learners")
     sub.add_argument("--plot", metavar="OUT.png", help="also draw percent correct as a PNG chart")
@@ -285,12 +287,18 @@ def _reset(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
+    from japan_nato.instructor.gain import learning_gain, render_gain
+    from japan_nato.instructor.items import course_distractors, item_analysis, render_items
     from japan_nato.instructor.report import build_report, load_exports, plot, render_text
 
-    report = build_report(
-        load_exports(args.files), top=args.top, questions=_course_questions(args.data_dir)
-    )
+    exports = load_exports(args.files)
+    questions = _course_questions(args.data_dir)
+    report = build_report(exports, top=args.top, questions=questions)
     print(render_text(report), end="")
+    print()
+    print(render_gain(learning_gain(exports, questions)), end="")
+    print()
+    print(render_items(item_analysis(exports, course_distractors(args.data_dir))), end="")
     if args.plot:
         print(f"Chart written to {plot(report, args.plot)}")
     return EXIT_OK

@@ -14,7 +14,7 @@ from tests.support import lab
 HERE = Path(__file__).resolve().parent
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Dialog, Page
+    from playwright.sync_api import Browser, Dialog, Page, Playwright
 
 _missing = lab.missing_requirement()
 if _missing is None:
@@ -83,19 +83,16 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[lab.LabServ
 
 
 @pytest.fixture(scope="session")
-def browser(lab_server: lab.LabServer) -> Iterator[Browser]:
+def browser(lab_server: lab.LabServer, playwright_driver: Playwright) -> Iterator[Browser]:
     """Debian's headless Chromium, driven by Playwright's sync API."""
     started = time.monotonic()
     marker = f"{lab_server.base}-browser"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = lab.launch_browser(playwright, marker)
-        _session_setup["chromium start-up"] = time.monotonic() - started
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    chromium = lab.launch_browser(playwright_driver, marker)
+    _session_setup["chromium start-up"] = time.monotonic() - started
+    try:
+        yield chromium
+    finally:
+        chromium.close()
     leaked = lab.wait_for_no_marked_processes(marker, timeout=10.0)
     assert not leaked, f"browser processes left running: {leaked}"
 

@@ -169,15 +169,10 @@ def _header_problems(file: str, text: str, raw: dict[str, Any]) -> list[Problem]
     mode = raw.get("mode", "practice")
     if mode not in BANK_MODES:
         why = " (vote is per round: the instructor opens it)" if mode == "vote" else ""
-        problems.append(
-            Problem(
-                file,
-                _first_line(text, r"mode\s*="),
-                "mode",
-                f"{mode!r} is not a bank mode; use {' or '.join(BANK_MODES)}{why}",
-            )
-        )
-    unknown = sorted(set(raw) - {"bank", "objectives", "questions", "mode"})
+        line = _first_line(text, r"mode\s*=")
+        known = " or ".join(repr(m) for m in BANK_MODES)
+        problems.append(Problem(file, line, "mode", f"must be {known}, not {mode!r}{why}"))
+    unknown = sorted(set(raw) - {"mode", "bank", "objectives", "questions"})
     if unknown:
         problems.append(Problem(file, None, "", f"unknown table(s): {', '.join(unknown)}"))
     return problems

@@ -23,7 +23,8 @@ REVIEW_TITLE = "Review: questions from the whole course"
 OWN_BANK = "06_review"
 
 
-EXCLUDED_BANKS = frozenset({"00_start_here", OWN_BANK})
+# The pre- and post-test measure learning; practising their items would spoil the measure.
+EXCLUDED_BANKS = frozenset({"00_start_here", OWN_BANK, "pretest", "posttest"})
 
 
 def missed_questions(store: Any) -> list[tuple[str, str]]:

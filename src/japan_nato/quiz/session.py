@@ -176,7 +176,8 @@ class Quiz:
             f"Quiz: {self.title} ({self.name}), {total} questions",
             f"Score: {correct} of {total} correct"
             if self.mode != "exam"
-            else "Exam mode: you see your score and the feedback when you submit the whole form.",
+            else "Exam mode: you see your score and the feedback when you submit the whole form "
+            "(Submit answers, or q.submit() from code).",
             f'To answer from code: q = japan_nato.quiz("{self.name}"), then '
             'q.answer("question-id", "B"); q.question("question-id").hint gives a hint.',
             "",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -115,8 +115,10 @@ def course_outline(data_dir: str | Path | None = None) -> Outline:
     from japan_nato.quiz import bank_names, load_bank
 
     banks, questions, objectives = [], [], {}
-    for name in bank_names(data_dir):
-        bank = load_bank(name, data_dir)
+    loaded = [(name, load_bank(name, data_dir)) for name in bank_names(data_dir)]
+    # Course order: by notebook, each notebook's own bank first (00 before its pre-test).
+    loaded.sort(key=lambda item: (item[1].notebook, item[1].notebook != f"{item[0]}.ipynb"))
+    for name, bank in loaded:
         banks.append((name, bank.title))
         objectives.update(bank.objectives)
         prefix = name.split("_", 1)[0]
@@ -318,9 +320,11 @@ def room_summary(
             }
         )
 
+    gain = room_gain(rows, outline, shown)
     return {
         "answers": len(rows),
         "first_tries": len(free_rows),
+        "gain": gain,
         "learners_active": len(active),
         "learners_expected": len(expected | set(active)),
         "questions": questions,
@@ -374,6 +378,68 @@ def export_csv(rows: Iterable[Mapping[str, Any]]) -> str:
             ]
         )
     return out.getvalue()
+
+
+def room_gain(
+    rows: Sequence[Mapping[str, Any]], outline: Outline, shown: Callable[[str], str]
+) -> dict[str, Any]:
+    """Return the room's pre/post learning gain (instructor.gain) with learners as shown."""
+    import pandas as pd
+
+    from japan_nato.instructor.gain import POST_BANK, PRE_BANK, learning_gain
+
+    tests = [r for r in rows if r["bank"] in (PRE_BANK, POST_BANK) and r.get("round_id") is None]
+    form = [
+        (q.bank, q.question_id, q.objective)
+        for q in outline.questions
+        if q.bank in (PRE_BANK, POST_BANK)
+    ]
+    frame = pd.DataFrame(
+        [
+            {
+                "learner": shown(r["learner"]),
+                "bank": r["bank"],
+                "question_id": r["question_id"],
+                "objective": r.get("objective", ""),
+                "correct": bool(r["correct"]),
+                "answered_at": r["answered_at"],
+            }
+            for r in tests
+        ],
+        columns=["learner", "bank", "question_id", "objective", "correct", "answered_at"],
+    )
+    gain = learning_gain(frame, pd.DataFrame(form, columns=["bank", "question_id", "objective"]))
+
+    def number(value: Any) -> float | None:
+        return None if value is None or pd.isna(value) else round(float(value), 2)
+
+    return {
+        "overall": number(gain.overall),
+        "matched": gain.matched,
+        "pre_only": len(gain.pre_only),
+        "post_only": len(gain.post_only),
+        "per_objective": [
+            {
+                "objective": row.objective,
+                "text": outline.objectives.get(row.objective, ""),
+                "learners": int(row.learners),
+                "pre_pct": number(row.pre_percent),
+                "post_pct": number(row.post_percent),
+                "gain": number(row.gain),
+            }
+            for row in gain.per_objective.itertuples()
+        ],
+        "per_learner": [
+            {
+                "name": row.learner,
+                "pre_pct": number(row.pre_percent),
+                "post_pct": number(row.post_percent),
+                "gain": number(row.gain),
+            }
+            for row in gain.per_learner.itertuples()
+        ],
+        "notes": list(gain.notes),
+    }
 
 
 def projector_view(summary: Mapping[str, Any]) -> dict[str, Any]:

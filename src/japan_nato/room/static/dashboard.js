@@ -137,14 +137,39 @@
     replace("questions", ...nodes);
   }
 
+  function gainText(value) { return value === null || value === undefined ? "–" : value.toFixed(2); }
+
+  function renderGain(gain) {
+    const table = (head, rows) => el("table", {},
+      el("thead", {}, el("tr", {}, ...head.map((h) => el("th", { text: h })))),
+      el("tbody", {}, ...rows.map((cells) => el("tr", {}, ...cells.map((c) => el("td", { text: c }))))));
+    const nodes = [el("p", { class: "room-gain-overall",
+      text: `Class gain ${gainText(gain.overall)} · ${gain.matched} did both tests · ` +
+            `${gain.pre_only} did the pre-test only` })];
+    if (gain.per_objective.length) {
+      nodes.push(table(["Objective", "Learners", "Pre", "Post", "Gain"], gain.per_objective.map((o) =>
+        [o.text || o.objective, String(o.learners), pct(o.pre_pct), pct(o.post_pct), gainText(o.gain)])));
+    }
+    if (gain.per_learner.length) {
+      nodes.push(table(["Learner", "Pre", "Post", "Gain"], gain.per_learner.map((l) =>
+        [l.name, pct(l.pre_pct), pct(l.post_pct), gainText(l.gain)])));
+    }
+    nodes.push(...gain.notes.map((n) => el("p", { class: "room-note", text: n })));
+    nodes.push(el("p", { class: "room-note", text:
+      "Gain g = (post − pre) / (1 − pre): the share of what a learner missed on the pre-test " +
+      "that they got right on the post-test. It is undefined for a pre-test score of 100%." }));
+    replace("gain", ...nodes);
+  }
+
   function render(data) {
     last = data;
     replace("counts", `${data.learners_active} of ${data.learners_expected} learners active · ${data.answers} answers`);
     renderRounds(data);
     replace("notebooks", bars(Object.fromEntries(data.notebooks.map((n) => [n.title, n.learners])), [], [], "current"));
     replace("mastery", ...(data.mastery.length ? data.mastery.map((m) => el("p", {},
-      el("strong", { text: pct(m.mastery_pct) }), ` ${m.text} (${m.learners} learners)`))
+      el("strong", { text: pct(m.mastery_pct) }), ` ${m.text} (${m.learners} ${m.learners === 1 ? "learner" : "learners"})`))
       : [el("p", { class: "room-empty", text: "No answers yet." })]));
+    renderGain(data.gain);
     renderQuestions(data);
     const rows = data.learners.map((l) => el("tr", {},
       el("td", { class: "name", text: l.name }), el("td", { text: l.bank }),
