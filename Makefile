@@ -8,7 +8,7 @@ EXTRAS := test,browser,lint
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 .DEFAULT_GOAL := help
-.PHONY: help setup lab test test-unit test-notebooks test-browser lint validate bench \
+.PHONY: help setup lab test test-unit test-notebooks test-browser lint coverage validate bench \
         screenshots answer-key nav notebooks clean
 
 help:  ## list the targets
@@ -51,6 +51,12 @@ lint: $(STAMP)  ## ruff check, ruff format --check and mypy (config in pyproject
 	$(BIN)/ruff format --check . || status=1; \
 	$(BIN)/mypy || status=1; \
 	exit $$status
+
+coverage: $(STAMP)  ## unit-test coverage of src/, the CLI's subprocess smoke runs included
+	rm -f .coverage .coverage.*
+	$(BIN)/coverage run -m pytest tests -m "not browser" -q
+	$(BIN)/coverage combine -q
+	$(BIN)/coverage report
 
 validate: $(STAMP)  ## check all data, banks and exercises
 	$(BIN)/python -m japan_nato validate

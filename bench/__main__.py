@@ -27,7 +27,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from bench import browser, check, exercise_check, notebooks, size, startup, store
+from bench import browser, check, exercise_check, notebooks, room_load, size, startup, store
 from bench.common import BENCH, REPO, STARTED, Measurement, Settings, Skip, log, verdict
 from bench.machine import describe_machine, machine_line
 
@@ -40,6 +40,7 @@ MODULES: dict[str, ModuleType] = {
     "e": size,
     "f": browser,
     "g": exercise_check,
+    "h": room_load,
 }
 MEASUREMENTS: dict[str, tuple[str, Callable[[Settings, Measurement], None]]] = {
     key: (module.TITLE, module.run) for key, module in MODULES.items()

@@ -28,7 +28,7 @@ class Settings:
     quick: bool
     import_runs: int  # (a) fresh interpreters per command
     notebook_runs: int  # (b) rounds of (every notebook + as many floor kernels)
-    notebook_warmup: bool  # (b) one untimed round first
+    notebook_warmup: bool  # (b) one untimed round first (off: a learner's first run counts)
     check_number: int  # (c) calls per timing loop
     check_repeat: int  # (c) timing loops per answer
     store_single: int  # (d) records in one process
@@ -38,13 +38,15 @@ class Settings:
     clicks: int  # (f) measured Check clicks
     exercise_rows: int = 2_000_000  # (g) rows of the Series checked
     exercise_runs: int = 3  # (g) timed checks of each answer
+    room_learners: int = 30  # (h) simulated learners
+    room_deadline_s: float = 180.0  # (h) longest the load may run
 
     @classmethod
     def make(cls, quick: bool) -> Settings:
         """The settings of a full run, or of a --quick smoke run."""
         if quick:
-            return cls(True, 5, 1, False, 50, 3, 400, 4, 100, 1, 5, 2_000_000, 1)
-        return cls(False, 21, 3, True, 300, 5, 2000, 4, 500, 3, 20, 2_000_000, 3)
+            return cls(True, 5, 1, False, 50, 3, 400, 4, 100, 1, 5, 2_000_000, 1, 10, 60.0)
+        return cls(False, 21, 3, False, 300, 5, 2000, 4, 500, 3, 20, 2_000_000, 3)
 
 
 @dataclass

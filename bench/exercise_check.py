@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import importlib
 import time
 from typing import Any
 
-from bench.common import Measurement, Row, Settings, Skip, median
+from bench.common import Measurement, Row, Settings, median
+from japan_nato.exercises import Compare, Exercise
 
 TITLE = "exercise check on a large Series"
 # A small factor: the check may do a few passes over the data, not sort every label in Python.
@@ -22,41 +22,18 @@ def _solution(rows: int) -> str:
     )
 
 
-def _exercise(rows: int) -> Any:
+def _exercise(rows: int) -> Exercise:
     """Build an exercise expecting the large Series (through the package's own classes)."""
-    try:
-        from japan_nato.exercises import Exercise
-    except ImportError as err:
-        raise Skip(f"japan_nato.exercises has no Exercise ({err})") from None
-    compare = _compare_class()
     return Exercise(
         id="bench-large-series",
+        title="A large Series",
         notebook="bench.ipynb",
         prompt="A Series with two million rows.",
         setup=SETUP,
         solution_code=_solution(rows),
         hints=(),
-        compare=compare(check_index=True),
+        compare=Compare(check_index=True),
     )
-
-
-def _compare_class() -> Any:
-    """The exercises' comparison options class, wherever the package keeps it."""
-    for module in ("japan_nato.exercises", "japan_nato.exercises.compare"):
-        try:
-            return importlib.import_module(module).Compare
-        except (ImportError, AttributeError):
-            continue
-    raise Skip("japan_nato.exercises has no Compare (comparison options)")
-
-
-def _verdict(feedback: Any) -> bool:
-    """Whether check()'s feedback says right (True) or wrong (False)."""
-    for name in ("correct", "verdict"):
-        value = getattr(feedback, name, None)
-        if isinstance(value, bool):
-            return value
-    raise RuntimeError(f"cannot read a verdict from check()'s {type(feedback).__name__}")
 
 
 def _timed(call: Any, runs: int) -> tuple[float, Any]:
@@ -86,7 +63,7 @@ def run(settings: Settings, result: Measurement) -> None:
     floor, _ = _timed(lambda: expected.sort_values(), runs)
     right_s, right_said = _timed(lambda: exercise.check(right), runs)
     wrong_s, wrong_said = _timed(lambda: exercise.check(wrong), runs)
-    if _verdict(right_said) is not True or _verdict(wrong_said) is not False:
+    if right_said.correct is not True or wrong_said.correct is not False:
         raise RuntimeError(
             f"the large exercise graded wrongly: {right_said!s:.200} / {wrong_said!s:.200}"
         )

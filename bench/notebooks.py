@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import (
+    CACHE,
     NOTEBOOKS,
+    REPO,
     Measurement,
     Row,
     Settings,
@@ -28,6 +30,8 @@ from bench.common import (
 )
 
 TITLE = "notebooks in fresh kernels"
+# The editable package's bytecode, under the benchmark's PYTHONPYCACHEPREFIX (see child_env).
+PACKAGE_PYCACHE = Path(str(CACHE / "pycache") + str(REPO / "src" / "japan_nato"))
 FLOOR_CELL = "import pandas, ipywidgets"
 KERNEL_NAME = "python3"
 
@@ -76,6 +80,17 @@ def _slowest_cells(
     ]
 
 
+def _rss_mb(client: Any) -> float:
+    """Resident memory of the client's kernel process in MB (/proc), NaN if unreadable."""
+    try:
+        pid = client.km.provisioner.process.pid
+        status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+    except (AttributeError, OSError):
+        return float("nan")
+    kib = next((line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")), "")
+    return int(kib) / 1024 if kib.isdigit() else float("nan")
+
+
 class _Warnings(logging.Handler):
     """Collects the warnings nbclient logs during one run."""
 
@@ -99,10 +114,27 @@ class _Runner:
     kind_times: dict[str, list[dict[str, float]]] = field(default_factory=dict)  # kind -> s
     phases: dict[str, list[dict[str, float]]] = field(default_factory=dict)  # start/cells/stop
     retried: list[str] = field(default_factory=list)
+    rss_mb: dict[str, list[float]] = field(default_factory=dict)  # kernel RSS after last cell
+    mplconfig: Path | None = None  # matplotlib's config and font cache for this round
+
+    def empty_caches(self) -> None:
+        """Start a learner's first run: no font cache, no bytecode of the course package.
+
+        pandas, ipywidgets and the rest keep the bytecode pip wrote at install time, as on a
+        learner's machine; only what the course itself would build on first use is removed.
+        """
+        shutil.rmtree(PACKAGE_PYCACHE, ignore_errors=True)
+        self.mplconfig = Path(tempfile.mkdtemp(prefix="mpl-", dir=self.work))
 
     def clear(self) -> None:
         """Forget the runs so far (after the warm-up round)."""
-        for records in (self.cell_times, self.kernel_cpu, self.kind_times, self.phases):
+        for records in (
+            self.cell_times,
+            self.kernel_cpu,
+            self.kind_times,
+            self.phases,
+            self.rss_mb,
+        ):
             records.clear()
 
     def _once(self, notebook: Any, label: str) -> tuple[Any, dict[str, float], list[str]]:
@@ -111,7 +143,10 @@ class _Runner:
         from nbclient.exceptions import CellExecutionError
 
         progress = self.work / f"progress-{time.monotonic_ns()}.sqlite"
-        env = child_env(JAPAN_NATO_PROGRESS=str(progress))
+        extra = {"JAPAN_NATO_PROGRESS": str(progress)}
+        if self.mplconfig is not None:
+            extra["MPLCONFIGDIR"] = str(self.mplconfig)
+        env = child_env(**extra)
         nb = copy.deepcopy(notebook)
         handler = _Warnings()
         self.logger.addHandler(handler)
@@ -120,6 +155,8 @@ class _Runner:
         def mark(name: str) -> Callable[..., None]:
             def hook(**_: Any) -> None:
                 marks[name] = time.perf_counter()
+                if name == "last_cell":
+                    marks["rss_mb"] = _rss_mb(client)
 
             return hook
 
@@ -171,6 +208,8 @@ class _Runner:
             }
         )
         self.kernel_cpu.setdefault(label, []).append(marks["cpu"])
+        if "rss_mb" in marks:
+            self.rss_mb.setdefault(label, []).append(marks["rss_mb"])
         self.cell_times.setdefault(label, []).append(_cell_seconds(nb))
         kinds: dict[str, float] = {}
         for index, _, seconds in self.cell_times[label][-1]:
@@ -249,7 +288,8 @@ def _rounds(
             runner.execute(twins[name], f"{name} (pass cells)")
         runner.clear()
     for run in range(settings.notebook_runs):
-        log(f"(b) round {run + 1} of {settings.notebook_runs}")
+        log(f"(b) round {run + 1} of {settings.notebook_runs} (caches emptied first)")
+        runner.empty_caches()
         floors = []
         for name in names[run % len(names) :] + names[: run % len(names)]:
             if name not in samples.errors:
@@ -329,6 +369,7 @@ def _report(
             f"{floor_each:.2f} s each; cell {floor_cells:.2f} s",
         )
     )
+    _memory_rows(result, runner, samples)
     twin_each = {name: median(values) for name, values in samples.twin.items()}
     twin_total = median([sum(samples.twin[name][run] for name in ok) for run in range(runs)])
     cpu_ratio = float("nan")
@@ -457,3 +498,35 @@ def _breakdown_rows(
         )
     )
     return cpu_ratio
+
+
+def _memory_rows(result: Measurement, runner: _Runner, samples: _Samples) -> None:
+    """Add the kernel-memory figure: RSS after the last cell, each notebook vs the floor."""
+    floor = median(runner.rss_mb.get("floor", []))
+    per_notebook = {name: median(runner.rss_mb.get(name, [])) for name in samples.ok}
+    if not per_notebook or floor != floor:  # NaN: /proc was not readable
+        return
+    heaviest = max(per_notebook, key=lambda name: per_notebook[name])
+    result.rows.append(
+        Row(
+            "kernel memory (RSS) after the last cell: floor kernel / notebooks (median MB)",
+            f"floor {floor:.0f} MB; notebooks {min(per_notebook.values()):.0f}–"
+            f"{per_notebook[heaviest]:.0f} MB (heaviest {heaviest}, "
+            f"{per_notebook[heaviest] / floor:.2f}× floor)",
+            value=round(per_notebook[heaviest] / floor, 3),
+            unit="ratio",
+        )
+    )
+    result.rows.append(
+        Row(
+            "  RSS per notebook (MB, median)",
+            ", ".join(f"{name[:2]} {mb:.0f}" for name, mb in per_notebook.items()),
+        )
+    )
+    result.data["memory"] = {
+        "floor_rss_mb": floor,
+        "notebook_rss_mb": per_notebook,
+        "samples_rss_mb": runner.rss_mb,
+        "how": "VmRSS of the kernel process (/proc/<pid>/status) when its last cell has run, "
+        "before shutdown; the floor kernel runs only `import pandas, ipywidgets`",
+    }

@@ -1,12 +1,12 @@
-"""Shared helpers for the quiz and widget tests: a fake store and a small test bank."""
+"""Shared helpers for the quiz and widget tests: an in-memory store and a small test bank."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
+from japan_nato.progress import ProgressStore
 from japan_nato.quiz import Question
 
 # Choice options are written so that their seeded shown order reads Beta, Alpha, Gamma and
@@ -116,42 +116,28 @@ explanation = "About 15 minutes."
 """
 
 
-class FakeStore:
-    """An in-memory stand-in for progress_db.ProgressStore."""
+def memory_store(correct: dict[str, set[str]] | None = None) -> ProgressStore:
+    """The real progress store, in memory, with the given questions answered right before."""
+    store = ProgressStore.in_memory()
+    for bank, ids in (correct or {}).items():
+        for question_id in sorted(ids):
+            store.record(bank, question_id, "", True)
+    return store
 
-    def __init__(self, correct: dict[str, set[str]] | None = None) -> None:
-        self.rows: list[dict[str, Any]] = []
-        self._correct = {bank: set(ids) for bank, ids in (correct or {}).items()}
 
-    def record(
-        self,
-        bank: str,
-        question_id: str,
-        answer: Any,
-        correct: bool,
-        *,
-        objective: str = "",
-        chosen_wrong: tuple[str, ...] = (),
-    ) -> None:
-        self.rows.append(
-            {
-                "bank": bank,
-                "question_id": question_id,
-                "answer": answer,
-                "correct": correct,
-                "objective": objective,
-                "chosen_wrong": tuple(chosen_wrong),
-            }
-        )
-        if correct:
-            self._correct.setdefault(bank, set()).add(question_id)
-
-    def correct_ids(self, bank: str) -> set[str]:
-        return set(self._correct.get(bank, set()))
-
-    def attempts(self, bank: str | None = None) -> pd.DataFrame:
-        rows = [r for r in self.rows if bank is None or r["bank"] == bank]
-        return pd.DataFrame(rows, columns=["bank", "question_id", "answer", "correct"])
+def recorded(store: ProgressStore) -> list[dict[str, Any]]:
+    """The answers a store holds, answer and chosen_wrong decoded from their JSON text."""
+    return [
+        {
+            "bank": row.bank,
+            "question_id": row.question_id,
+            "answer": json.loads(row.answer),
+            "correct": bool(row.correct),
+            "objective": row.objective,
+            "chosen_wrong": tuple(json.loads(row.chosen_wrong)),
+        }
+        for row in store.attempts().itertuples()
+    ]
 
 
 def write_bank(data_dir: Path, name: str, text: str) -> Path:

@@ -197,15 +197,17 @@ def test_wrong_counts_name_the_topics_that_are_off(facts):
 def test_bad_input_never_raises(ex_id, value):
     feedback = exercise(ex_id).check(value)
     assert isinstance(feedback, Feedback)
-    assert feedback.correct is False
+    # None is the answer cell's placeholder: no verdict yet, not a red "Not yet".
+    assert feedback.correct is (None if value is None else False)
     assert str(feedback) and repr(feedback)
     assert feedback._repr_html_() and feedback._repr_markdown_()
 
 
 def test_none_and_functions_get_a_tip():
     ex = exercise("facts-per-topic")
-    assert "got None" in str(ex.check(None))
-    assert "inplace=True" in str(ex.check(None))
+    placeholder = ex.check(None)
+    assert placeholder.correct is None and placeholder.title == "No answer yet — Facts per topic"
+    assert "inplace=True" in str(placeholder)
     assert "got a function" in str(ex.check(len))
     assert "generator" in str(ex.check(x for x in []))
 
@@ -234,13 +236,14 @@ def test_hints_are_graded_and_the_last_one_repeats_with_a_note():
     ex = exercise("facts-per-topic")
     total = len(ex.hints)
     first, second, last = ex.hint(), ex.hint(2), ex.hint(total + 5)
-    assert first.title == f"Hint 1 of {total}" and first.correct is None
+    name = " — Facts per topic"
+    assert first.title == f"Hint 1 of {total}{name}" and first.correct is None
     assert "`.hint(2)`" in first.text
-    assert second.title == f"Hint 2 of {total}"
-    assert last.title == f"Hint {total} of {total}"
+    assert second.title == f"Hint 2 of {total}{name}"
+    assert last.title == f"Hint {total} of {total}{name}"
     assert f"only {total} hints" in last.text
-    assert ex.hint(0).title == f"Hint 1 of {total}"
-    assert ex.hint("two").title == f"Hint 1 of {total}"  # type: ignore[arg-type]
+    assert ex.hint(0).title == f"Hint 1 of {total}{name}"
+    assert ex.hint("two").title == f"Hint 1 of {total}{name}"  # type: ignore[arg-type]
 
 
 def test_solution_shows_code_not_the_result(facts):
@@ -274,10 +277,32 @@ def test_a_learner_column_named_like_html_is_escaped():
 
 def test_exercise_repr_is_fixed_text():
     text = repr(exercise("facts-per-topic"))
-    assert text.startswith("Exercise facts-per-topic (01_reading_the_source.ipynb)\n")
+    assert text.startswith("Exercise: Facts per topic\n")
+    assert "facts-per-topic" not in text  # the title, never the slug
     assert ".check(your_answer)" in text and ".hint()" in text and ".solution()" in text
     assert "0x" not in text and text == repr(exercise("facts-per-topic"))
-    assert "**Exercise facts-per-topic**" in exercise("facts-per-topic")._repr_markdown_()
+    assert "**Exercise: Facts per topic**" in exercise("facts-per-topic")._repr_markdown_()
+
+
+@pytest.mark.parametrize("ex_id", exercise_ids())
+def test_every_message_names_the_exercise_by_title(ex_id):
+    ex = exercise(ex_id)
+    wrong_code = ex.wrong_answers[0][0]
+    wrong = _run_snippets(ex.setup, wrong_code, None)
+    right = _run_snippets(ex.setup, ex.solution_code, None)
+    for feedback in (ex.check(right), ex.check(wrong), ex.check(None), ex.hint(), ex.solution()):
+        assert feedback.title.endswith(f" — {ex.title}")
+        assert ex.id not in feedback.title
+    assert ex.check(right).title.startswith("Correct")
+    assert ex.check(wrong).title.startswith("Not yet")
+
+
+@pytest.mark.parametrize("ex_id", exercise_ids())
+def test_the_prompt_names_only_the_hints_there_are(ex_id):
+    ex = exercise(ex_id)
+    shown = ex._repr_markdown_() + repr(ex)
+    assert f".hint({len(ex.hints)})" in shown or len(ex.hints) == 1
+    assert f".hint({len(ex.hints) + 1})" not in shown
 
 
 # ------------------------------------------------------------------ the comparison, on small data
@@ -296,6 +321,7 @@ def _toy(tmp_path: Path, solution: str, compare: str = "", setup: str = "") -> o
         f'''
         [[exercises]]
         id = "toy"
+        title = "Title of toy"
         notebook = "01_toy.ipynb"
         prompt = "Toy."
         setup = """{setup}"""
@@ -405,6 +431,7 @@ def test_field_problems_name_file_line_and_field(data_copy):
         """
         [[exercises]]
         id = "facts-per-topic"
+        title = "Title of facts-per-topic"
         notebook = "notes.txt"
         prompt = "Again."
         solution = "facts['topic'].value_counts()"
@@ -415,10 +442,10 @@ def test_field_problems_name_file_line_and_field(data_copy):
     n = len(exercise_ids(data_copy))
     path.write_text(broken, encoding="utf-8")
     found = {(p.line, p.column): p.message for p in exercise_problems(data_copy)}
-    assert (start + 2, f"exercises[{n}].notebook") in found
-    assert (start + 5, f"exercises[{n}].hints") in found
-    assert (start + 6, f"exercises[{n}].compare.check_order") in found
-    assert (start + 6, f"exercises[{n}].compare.sort") in found
+    assert (start + 3, f"exercises[{n}].notebook") in found
+    assert (start + 6, f"exercises[{n}].hints") in found
+    assert (start + 7, f"exercises[{n}].compare.check_order") in found
+    assert (start + 7, f"exercises[{n}].compare.sort") in found
     assert all(str(p).startswith("exercises.toml:") for p in exercise_problems(data_copy))
 
 
@@ -433,6 +460,7 @@ def test_duplicate_and_missing_fields(data_copy):
             """
             [[exercises]]
             id = "facts-per-topic"
+            title = "Title of facts-per-topic"
             notebook = "01_reading_the_source.ipynb"
             prompt = "Again."
             solution = "1"
@@ -440,6 +468,7 @@ def test_duplicate_and_missing_fields(data_copy):
 
             [[exercises]]
             id = "no-solution"
+            title = "Title of no-solution"
             notebook = "01_reading_the_source.ipynb"
             prompt = "p"
             hint = ["typo"]
@@ -450,9 +479,9 @@ def test_duplicate_and_missing_fields(data_copy):
     problems = exercise_problems(data_copy)
     messages = {(p.line, p.column): p.message for p in problems}
     assert "duplicate id 'facts-per-topic'" in messages[(start + 1, f"exercises[{n}].id")]
-    assert messages[(start + 7, f"exercises[{n + 1}].solution")] == "required field is missing"
-    assert messages[(start + 7, f"exercises[{n + 1}].hints")] == "required field is missing"
-    assert "unknown field" in messages[(start + 11, f"exercises[{n + 1}].hint")]
+    assert messages[(start + 8, f"exercises[{n + 1}].solution")] == "required field is missing"
+    assert messages[(start + 8, f"exercises[{n + 1}].hints")] == "required field is missing"
+    assert "unknown field" in messages[(start + 13, f"exercises[{n + 1}].hint")]
 
 
 def test_solutions_that_fail_are_reported_with_their_line(data_copy):
@@ -466,6 +495,7 @@ def test_solutions_that_fail_are_reported_with_their_line(data_copy):
             """
             [[exercises]]
             id = "bad-column"
+            title = "Title of bad-column"
             notebook = "01_reading_the_source.ipynb"
             prompt = "p"
             setup = "facts = load_facts()"
@@ -474,6 +504,7 @@ def test_solutions_that_fail_are_reported_with_their_line(data_copy):
 
             [[exercises]]
             id = "no-value"
+            title = "Title of no-value"
             notebook = "01_reading_the_source.ipynb"
             prompt = "p"
             solution = "x = 1"
@@ -481,6 +512,7 @@ def test_solutions_that_fail_are_reported_with_their_line(data_copy):
 
             [[exercises]]
             id = "bad-syntax"
+            title = "Title of bad-syntax"
             notebook = "01_reading_the_source.ipynb"
             prompt = "p"
             solution = "facts[["
@@ -491,14 +523,14 @@ def test_solutions_that_fail_are_reported_with_their_line(data_copy):
     )
     problems = exercise_problems(data_copy)
     by_line = {p.line: p for p in problems}
-    assert by_line[start + 19].column == f"exercises[{n + 2}].solution"
-    assert "not valid Python" in by_line[start + 19].message
+    assert by_line[start + 22].column == f"exercises[{n + 2}].solution"
+    assert "not valid Python" in by_line[start + 22].message
     path.write_text(
         path.read_text(encoding="utf-8").replace('solution = "facts[["', 'solution = "1"')
     )
     by_line = {p.line: p for p in exercise_problems(data_copy)}
-    assert "KeyError" in by_line[start + 5].message and "bad-column" in by_line[start + 5].message
-    assert "must be an expression" in by_line[start + 12].message
+    assert "KeyError" in by_line[start + 6].message and "bad-column" in by_line[start + 6].message
+    assert "must be an expression" in by_line[start + 14].message
     with pytest.raises(DataError, match="bad-column"):
         exercise("bad-column", data_dir=data_copy).check(1)
 
@@ -532,6 +564,7 @@ def test_wrong_answers_that_pass_or_say_otherwise_are_problems(data_copy):
             """
             [[exercises]]
             id = "toy-count"
+            title = "Title of toy-count"
             notebook = "01_reading_the_source.ipynb"
             prompt = "p"
             setup = "facts = load_facts()"
@@ -548,12 +581,12 @@ def test_wrong_answers_that_pass_or_say_otherwise_are_problems(data_copy):
     )
     problems = exercise_problems(data_copy)
     assert [(p.line, p.column) for p in problems] == [
-        (start + 10, f"exercises[{n}].wrong_answers[2].code")
+        (start + 11, f"exercises[{n}].wrong_answers[2].code")
     ]
     path.write_text(path.read_text(encoding="utf-8").replace('"facts["', '"0"'), "utf-8")
     found = {(p.line, p.column): p.message for p in exercise_problems(data_copy)}
-    assert "passes the check" in found[(start + 8, f"exercises[{n}].wrong_answers[0]")]
-    assert "does not say 'smaller'" in found[(start + 9, f"exercises[{n}].wrong_answers[1]")]
+    assert "passes the check" in found[(start + 9, f"exercises[{n}].wrong_answers[0]")]
+    assert "does not say 'smaller'" in found[(start + 10, f"exercises[{n}].wrong_answers[1]")]
     assert len(found) == 2
 
 

@@ -9,13 +9,13 @@ import pytest
 from japan_nato.feedback import PALETTE, Feedback
 from japan_nato.quiz import Quiz, load_bank
 from japan_nato.quiz.policy import TRY_AGAIN
-from tests.quiz_helpers import TEST_BANK, FakeStore, write_bank
+from tests.quiz_helpers import TEST_BANK, memory_store, recorded, write_bank
 
 
 @pytest.fixture
 def test_quiz(data_copy: Path) -> Quiz:
     write_bank(data_copy, "99_test", TEST_BANK)
-    return Quiz(load_bank("99_test", data_copy), FakeStore())
+    return Quiz(load_bank("99_test", data_copy), memory_store())
 
 
 def test_a_wrong_answer_keeps_its_parts_apart(test_quiz: Quiz) -> None:
@@ -45,7 +45,7 @@ def test_an_invalid_answer_has_a_reason_and_help_per_surface(test_quiz: Quiz) ->
 def test_the_answer_is_parsed_once_and_its_canonical_text_recorded(test_quiz: Quiz) -> None:
     result = test_quiz.answer("t-single", "b")  # the letter of "Alpha"
     assert result.answer_text == "Alpha"
-    assert test_quiz.store.rows[-1]["answer"] == "Alpha"
+    assert recorded(test_quiz.store)[-1]["answer"] == "Alpha"
 
 
 def test_card_and_exercise_html_share_one_palette_and_escape() -> None:

@@ -15,7 +15,7 @@ from japan_nato.instructor.answer_key import answer_key
 from japan_nato.quiz import LETTERS, Quiz, bank_problems, load_bank
 from japan_nato.quiz.policy import SAVED_TITLE, TRY_AGAIN
 from japan_nato.quiz.types.fields import option_order
-from tests.quiz_helpers import TEST_BANK, FakeStore, write_bank
+from tests.quiz_helpers import TEST_BANK, memory_store, recorded, write_bank
 
 EXAM_BANK = TEST_BANK.replace("[bank]\n", 'mode = "exam"\n\n[bank]\n', 1)
 
@@ -36,7 +36,7 @@ class FakeRound:
 
 
 def test_a_first_wrong_try_gives_the_option_feedback_and_try_again(shared_dir: Path) -> None:
-    q = quiz("99_test", data_dir=shared_dir, store=FakeStore())
+    q = quiz("99_test", data_dir=shared_dir, store=memory_store())
     first = q.answer("t-single", "Gamma")
     assert not first.correct
     assert "Gamma is third." in first.message and TRY_AGAIN in first.message
@@ -49,7 +49,7 @@ def test_a_first_wrong_try_gives_the_option_feedback_and_try_again(shared_dir: P
 
 
 def test_a_right_answer_and_show_answer_give_the_explanation(shared_dir: Path) -> None:
-    q = quiz("99_test", data_dir=shared_dir, store=FakeStore())
+    q = quiz("99_test", data_dir=shared_dir, store=memory_store())
     assert "Alpha is the first letter." in q.answer("t-single", "Alpha").message
     shown = q.reveal("t-multi").sentence()
     assert "Red and orange are warm colours." in shown
@@ -57,7 +57,7 @@ def test_a_right_answer_and_show_answer_give_the_explanation(shared_dir: Path) -
 
 
 def test_a_vote_records_the_answer_but_shows_no_verdict(shared_dir: Path) -> None:
-    store = FakeStore()
+    store = memory_store()
     heard = []
     q = Quiz(
         load_bank("99_test", shared_dir),
@@ -71,12 +71,12 @@ def test_a_vote_records_the_answer_but_shows_no_verdict(shared_dir: Path) -> Non
     assert told.feedback.correct is None
     assert told.message == "Vote 1: vote recorded. Answer on your own."
     assert "✓" not in told.message and "Alpha is" not in told.message
-    assert store.rows[-1]["correct"] is True and heard == [True]  # the room gets the grade
+    assert recorded(store)[-1]["correct"] is True and heard == [True]  # the room gets the grade
     assert "after the round" in q.reveal("t-single").sentence()
 
 
 def test_an_exam_defers_all_feedback_to_submit(shared_dir: Path) -> None:
-    q = quiz("98_exam", data_dir=shared_dir, store=FakeStore())
+    q = quiz("98_exam", data_dir=shared_dir, store=memory_store())
     assert q.mode == "exam"
     assert "Exam mode" in q.text() and "Score:" not in q.text()
     saved = q.answer("t-single", "Gamma")
@@ -118,11 +118,11 @@ def test_options_show_in_a_seeded_order_that_every_surface_shares() -> None:
 
 
 def test_progress_keeps_option_text_in_file_order(shared_dir: Path) -> None:
-    store = FakeStore()
+    store = memory_store()
     q = quiz("99_test", data_dir=shared_dir, store=store)
     # Shown order: Red, Blue, Orange, Green; the file lists Green, Red, Blue, Orange.
     q.answer("t-multi", ["Orange", "Green"])
-    assert store.rows[-1]["answer"] == "Green; Orange"
+    assert recorded(store)[-1]["answer"] == "Green; Orange"
 
 
 def test_real_banks_explain_misplacements_and_common_wrong_answers() -> None:
@@ -198,7 +198,7 @@ def test_broken_feedback_tables_are_named_with_their_line(
 def test_the_card_places_try_again_show_answer_and_the_exam_submit(shared_dir: Path) -> None:
     from japan_nato.views.quiz_widget import QuizWidget
 
-    widget = QuizWidget(quiz("99_test", data_dir=shared_dir, store=FakeStore()))
+    widget = QuizWidget(quiz("99_test", data_dir=shared_dir, store=memory_store()))
     card = widget.cards["t-single"]
     card.set_answer("Gamma")
     card.check_button.click()
@@ -207,7 +207,7 @@ def test_the_card_places_try_again_show_answer_and_the_exam_submit(shared_dir: P
     assert "Alpha is the first letter." in card.feedback.value
     assert widget.submit_button is None
 
-    exam = QuizWidget(quiz("98_exam", data_dir=shared_dir, store=FakeStore()))
+    exam = QuizWidget(quiz("98_exam", data_dir=shared_dir, store=memory_store()))
     card = exam.cards["t-single"]
     assert card.check_button.description == "Save"
     card.set_answer("Alpha")
@@ -227,13 +227,13 @@ def test_the_terminal_asks_again_and_gives_an_exam_its_feedback_at_the_end(
 
     from japan_nato.views.terminal import run_terminal_quiz
 
-    q = quiz("99_test", data_dir=shared_dir, store=FakeStore())
+    q = quiz("99_test", data_dir=shared_dir, store=memory_store())
     out = io.StringIO()
     run_terminal_quiz(q, io.StringIO("C\nB\n"), out)  # Gamma, then Alpha (shown as B)
     text = out.getvalue()
     assert "Try again" in text and "Alpha is the first letter." in text
 
-    exam = quiz("98_exam", data_dir=shared_dir, store=FakeStore())
+    exam = quiz("98_exam", data_dir=shared_dir, store=memory_store())
     out = io.StringIO()
     run_terminal_quiz(exam, io.StringIO("C\n"), out)
     text = out.getvalue()

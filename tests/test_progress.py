@@ -516,3 +516,17 @@ def test_a_failing_migration_changes_nothing(tmp_path: Path, monkeypatch) -> Non
         assert "extra" not in tables
         assert conn.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == 3
     conn.close()
+
+
+def test_an_in_memory_store_records_and_writes_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    store = ProgressStore.in_memory()
+    store.record("b", "q1", "Alpha", True)
+    store.record("b", "q2", "Beta", False)
+    assert store.correct_ids("b") == {"q1"}
+    assert store.count() == 2
+    assert store.path is None and store.warning is None
+    assert list(tmp_path.iterdir()) == []
+    store.close()

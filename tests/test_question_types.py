@@ -76,5 +76,7 @@ def test_an_invalid_terminal_answer_gets_terminal_help_only(
     run_terminal_quiz(one, io.StringIO("Z, Y\n\n"), out)
     text = out.getvalue()
     assert "is not one of the options." in text
-    assert text.count(multi.terminal_help()) == 2  # once with the question, once after the error
+    # Said once, with the question; the error points back to it instead of repeating it.
+    assert text.count(multi.terminal_help()) == 1
+    assert "See how to answer above." in text
     assert 'e.g. ["' not in text  # the help for code (lists in Python) is not shown here

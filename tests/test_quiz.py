@@ -14,6 +14,7 @@ import pytest
 from japan_nato.api import progress, quiz
 from japan_nato.dataset.paths import data_dir
 from japan_nato.errors import DataError, JapanNatoError
+from japan_nato.progress import ProgressStore
 from japan_nato.quiz import (
     QUESTION_TYPES,
     Matching,
@@ -27,7 +28,14 @@ from japan_nato.quiz import (
     load_bank,
     normalise,
 )
-from tests.quiz_helpers import TEST_BANK, FakeStore, right_answer, write_bank, wrong_answer
+from tests.quiz_helpers import (
+    TEST_BANK,
+    memory_store,
+    recorded,
+    right_answer,
+    write_bank,
+    wrong_answer,
+)
 
 REAL_BANK = "01_reading_the_source"
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -51,7 +59,7 @@ def test_dir(data_copy: Path) -> Path:
 
 @pytest.fixture
 def test_quiz(shared_dir: Path) -> Quiz:
-    return quiz("99_test", data_dir=shared_dir, store=FakeStore())
+    return quiz("99_test", data_dir=shared_dir, store=memory_store())
 
 
 def question(test_quiz: Quiz, question_id: str) -> Question:
@@ -225,7 +233,7 @@ def test_display_order_is_seeded_shuffled_and_never_the_answer(test_quiz: Quiz) 
     assert order.display_items != order.items
     assert sorted(order.display_items) == sorted(order.items)
     assert match.display_definitions != tuple(d for _, d in match.pairs)
-    again = quiz("99_test", data_dir=test_quiz.data_dir, store=FakeStore())
+    again = quiz("99_test", data_dir=test_quiz.data_dir, store=memory_store())
     assert again.question("t-order").display_items == order.display_items
 
 
@@ -243,7 +251,7 @@ def test_display_order_is_the_same_in_another_process(shared_dir: Path) -> None:
         check=True,
         env={"PYTHONHASHSEED": "12345", "PYTHONPATH": str(SRC), "PATH": ""},
     )
-    here = quiz("99_test", data_dir=shared_dir, store=FakeStore()).question("t-order")
+    here = quiz("99_test", data_dir=shared_dir, store=memory_store()).question("t-order")
     assert isinstance(here, Ordering)
     assert done.stdout.strip() == "|".join(here.display_items)
 
@@ -590,7 +598,7 @@ def test_real_bank_is_valid_against_the_course_facts() -> None:
 
 
 def test_real_bank_right_and_wrong_answers() -> None:
-    store = FakeStore()
+    store = memory_store()
     real = quiz(REAL_BANK, store=store)
     for q in real.questions:
         assert real.answer(q.id, right_answer(q)).correct, q.id
@@ -601,14 +609,14 @@ def test_real_bank_right_and_wrong_answers() -> None:
 
 
 def test_real_bank_accepts_ipcp_and_its_full_name() -> None:
-    q = quiz(REAL_BANK, store=FakeStore()).question("src-programme-name")
+    q = quiz(REAL_BANK, store=memory_store()).question("src-programme-name")
     for answer in ("IPCP", "ipcp", "Individual Partnership and Cooperation Programme"):
         assert q.check(answer).correct, answer
     assert not q.check("ITPP").correct
 
 
 def test_real_bank_teaches_the_dateline() -> None:
-    q = quiz(REAL_BANK, store=FakeStore()).question("src-meeting-date")
+    q = quiz(REAL_BANK, store=memory_store()).question("src-meeting-date")
     assert q.check("29 June 2022").correct
     wrong = q.check("5 July 2022")
     assert "dateline" in wrong.message
@@ -620,10 +628,10 @@ def test_real_bank_teaches_the_dateline() -> None:
 
 def test_answer_checks_and_records(test_quiz: Quiz) -> None:
     store = test_quiz.store
-    assert isinstance(store, FakeStore)
+    assert isinstance(store, ProgressStore)
     result = test_quiz.answer("t-single", "c")
     assert not result.correct
-    assert store.rows == [
+    assert recorded(store) == [
         {
             "bank": "99_test",
             "question_id": "t-single",
@@ -634,7 +642,7 @@ def test_answer_checks_and_records(test_quiz: Quiz) -> None:
         }
     ]
     test_quiz.answer("t-single", "B")
-    assert store.rows[-1]["correct"] is True
+    assert recorded(store)[-1]["correct"] is True
     assert test_quiz.done() == {"t-single"}
     assert test_quiz.score() == (1, 8)
 
@@ -642,7 +650,7 @@ def test_answer_checks_and_records(test_quiz: Quiz) -> None:
 def test_invalid_answers_are_not_recorded(test_quiz: Quiz) -> None:
     result = test_quiz.answer("t-single", None)
     assert not result.valid
-    assert test_quiz.store.rows == []  # type: ignore[attr-defined]
+    assert recorded(test_quiz.store) == []
 
 
 def test_unknown_question_id_lists_valid_ids(test_quiz: Quiz) -> None:
@@ -655,12 +663,12 @@ def test_unknown_question_id_lists_valid_ids(test_quiz: Quiz) -> None:
 
 
 def test_done_ignores_ids_of_other_banks_and_removed_questions(shared_dir: Path) -> None:
-    store = FakeStore({"99_test": {"t-tf", "gone-question"}, "other": {"t-single"}})
+    store = memory_store({"99_test": {"t-tf", "gone-question"}, "other": {"t-single"}})
     assert quiz("99_test", data_dir=shared_dir, store=store).done() == {"t-tf"}
 
 
 def test_text_is_readable_deterministic_and_address_free(shared_dir: Path) -> None:
-    store = FakeStore()
+    store = memory_store()
     one = quiz("99_test", data_dir=shared_dir, store=store)
     two = quiz("99_test", data_dir=shared_dir, store=store)
     text = repr(one)
@@ -702,8 +710,6 @@ def test_default_store_uses_the_environment_path(
 
 
 def test_real_store_keeps_progress_across_a_restart(shared_dir: Path, tmp_path: Path) -> None:
-    from japan_nato.progress import ProgressStore
-
     path = tmp_path / "progress.sqlite"
     first = ProgressStore(path)
     before = quiz("99_test", data_dir=shared_dir, store=first)
@@ -721,7 +727,7 @@ def test_real_store_keeps_progress_across_a_restart(shared_dir: Path, tmp_path: 
 
 
 def test_progress_per_bank(shared_dir: Path) -> None:
-    store = FakeStore()
+    store = memory_store()
     learner = quiz("99_test", data_dir=shared_dir, store=store)
     learner.answer("t-single", "Gamma")
     learner.answer("t-tf", True)
@@ -740,8 +746,6 @@ def test_progress_per_bank(shared_dir: Path) -> None:
 
 
 def test_progress_with_a_real_store(shared_dir: Path, tmp_path: Path) -> None:
-    from japan_nato.progress import ProgressStore
-
     with ProgressStore(tmp_path / "p.sqlite") as store:
         quiz("99_test", data_dir=shared_dir, store=store).answer("t-number", "6")
         table = progress(store=store, data_dir=shared_dir).set_index("bank")

@@ -45,7 +45,7 @@ def test_the_samples_are_three_learners() -> None:
 
 def test_per_question_counts_first_attempts_and_eventual_success(report: Report) -> None:
     assert report.learners == 3
-    assert report.answers == 38
+    assert report.answers == 31  # the 7 practice answers of notebook 00 are not counted
     date = _row(report.per_question, question_id="src-meeting-date")
     # Every learner first picked the dateline; two of three got there in the end.
     assert (date["learners"], date["attempts"], date["missed"]) == (3, 7, 3)
@@ -56,6 +56,7 @@ def test_per_question_counts_first_attempts_and_eventual_success(report: Report)
     assert who["percent_eventually"] == 100
     assert list(report.per_question.columns) == [
         "bank",
+        "number",
         "question_id",
         "objective",
         "learners",
@@ -128,9 +129,47 @@ def test_the_first_attempt_is_the_earliest_not_the_first_row() -> None:
 
 
 def test_banks_limits_the_report() -> None:
-    result = build_report(load_exports(SAMPLES), banks=["00_start_here"])
-    assert set(result.per_question["bank"]) == {"00_start_here"}
-    assert set(result.mastery["bank"]) == {"00_start_here"}
+    result = build_report(load_exports(SAMPLES), banks=["01_reading_the_source"])
+    assert set(result.per_question["bank"]) == {"01_reading_the_source"}
+    assert set(result.mastery["bank"]) == {"01_reading_the_source"}
+
+
+def test_practice_questions_are_reported_apart_and_not_graded(report: Report) -> None:
+    assert "00_start_here" not in set(report.per_question["bank"])
+    assert "00_start_here" not in set(report.mastery["bank"])
+    assert set(report.practice["bank"]) == {"00_start_here"}
+    assert "Practice questions (notebook 00): not graded" in render_text(report)
+
+
+def test_exercise_checks_are_reported_apart(tmp_path: Path) -> None:
+    with ProgressStore(tmp_path / "p.sqlite") as store:
+        store.record("exercises", "facts-per-topic", "x", False, objective="01_reading_the_source")
+        store.record("exercises", "facts-per-topic", "y", True, objective="01_reading_the_source")
+        store.export(tmp_path / "mine.csv", learner="Dana")
+    result = build_report(load_exports([tmp_path / "mine.csv"]))
+    assert result.per_question.empty
+    row = result.exercises.iloc[0]
+    assert (row["question_id"], row["learners"], row["percent_eventually"]) == (
+        "facts-per-topic",
+        1,
+        100,
+    )
+    assert "Exercises (pandas)" in render_text(result)
+
+
+def test_generic_and_duplicate_names_are_warned_about_first(tmp_path: Path) -> None:
+    copy = tmp_path / "progress_aiko_again.csv"
+    copy.write_text(SAMPLES[0].read_text(encoding="utf-8").replace("T09:", "T11:"), "utf-8")
+    jovyan = tmp_path / "progress_jovyan.csv"
+    jovyan.write_text(SAMPLES[1].read_text(encoding="utf-8").replace("ben,", "jovyan,"), "utf-8")
+    result = build_report(load_exports([SAMPLES[0], copy, jovyan]))
+    text = render_text(result)
+    assert text.startswith("WARNING: these names may merge several learners")
+    first = text.split("Instructor report:")[0]
+    assert "'aiko' appears in 2 files" in first and "'jovyan' is an account name" in first
+    assert max(len(line) for line in text.splitlines()) <= 80
+    chart = plot(result, tmp_path / "chart.png")
+    assert chart.read_bytes().startswith(PNG_SIGNATURE)
 
 
 def test_an_export_handed_in_twice_counts_once(report: Report) -> None:
@@ -232,7 +271,8 @@ def test_render_text_is_aligned_and_deterministic(report: Report) -> None:
     assert text == render_text(build_report(load_exports(SAMPLES), top=5))
     for heading in ("Per question", "Most missed", "Misconceptions", "Mastery per objective"):
         assert heading in text
-    assert "3 learner(s), 38 answer(s)" in text
+    assert "3 learner(s), 31 answer(s)" in text
+    assert max(len(line) for line in text.splitlines()) <= 80
     table = format_table(report.per_question, percent={"percent_correct"})
     rows = table.splitlines()
     assert len({len(row) for row in rows[:2]}) == 1  # header and rule line up
@@ -252,6 +292,25 @@ def test_plot_writes_a_png(tmp_path: Path, report: Report) -> None:
     assert target == tmp_path / "chart.png"
     assert target.read_bytes().startswith(PNG_SIGNATURE)
     assert target.stat().st_size > 10_000
+
+
+def test_the_chart_of_the_full_course_stays_a_sane_size(tmp_path: Path) -> None:
+    from matplotlib.image import imread
+
+    from japan_nato.quiz import bank_names, load_bank
+
+    rows = []
+    for name in bank_names():
+        for q in load_bank(name).questions:
+            rows.append(("aiko", name, q.id, q.objective, '"A"', True, (), "2025-01-01T09:00:00"))
+    columns = ["learner", "bank", "question_id", "objective", "answer", "correct"]
+    frame = pd.DataFrame(rows, columns=[*columns, "chosen_wrong", "answered_at"])
+    questions = frame[["bank", "question_id", "objective"]]
+    result = build_report(frame, questions=questions)
+    first = result.per_question.groupby("bank").head(1)
+    assert list(first["number"]) == [1] * len(first)  # numbered in course order per notebook
+    height, width = imread(plot(result, tmp_path / "course.png")).shape[:2]
+    assert width <= 1000 and height <= 1600
 
 
 def test_the_export_and_the_report_share_one_column_list() -> None:

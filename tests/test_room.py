@@ -404,15 +404,9 @@ def test_an_answer_given_during_a_round_counts_as_a_vote(tmp_path: Path) -> None
 
 
 def test_the_load_figure_loses_no_answer() -> None:
-    import importlib.util
+    from bench import room_load
 
-    spec = importlib.util.spec_from_file_location(
-        "room_load", Path(__file__).resolve().parents[1] / "bench" / "room_load.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    result = module.run_load(learners=3, deadline_s=60)
+    result = room_load.run_load(learners=3, deadline_s=60)
     assert result["lost_answers"] == 0
     assert result["answers_stored"] == result["answers_given"] > 3 * 60
 

@@ -13,9 +13,17 @@ import pytest
 from japan_nato.api import quiz
 from japan_nato.dataset.paths import data_dir
 from japan_nato.errors import ProgressError
+from japan_nato.progress import ProgressStore
 from japan_nato.quiz import Quiz
 from japan_nato.views.quiz_widget import QuestionCard, QuizWidget, evidence_html
-from tests.quiz_helpers import TEST_BANK, FakeStore, right_answer, write_bank, wrong_answer
+from tests.quiz_helpers import (
+    TEST_BANK,
+    memory_store,
+    recorded,
+    right_answer,
+    write_bank,
+    wrong_answer,
+)
 
 SCRIPT_BANK = """\
 [bank]
@@ -72,12 +80,12 @@ def shared_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def store() -> FakeStore:
-    return FakeStore()
+def store() -> ProgressStore:
+    return memory_store()
 
 
 @pytest.fixture
-def test_quiz(shared_dir: Path, store: FakeStore) -> Quiz:
+def test_quiz(shared_dir: Path, store: ProgressStore) -> Quiz:
     return quiz("99_test", data_dir=shared_dir, store=store)
 
 
@@ -147,19 +155,19 @@ def test_ordering_has_one_dropdown_per_position(widget: QuizWidget, test_quiz: Q
 
 
 @pytest.mark.parametrize("qid", CONTROL_TYPES)
-def test_right_answer_through_the_card(widget: QuizWidget, store: FakeStore, qid: str) -> None:
+def test_right_answer_through_the_card(widget: QuizWidget, store: ProgressStore, qid: str) -> None:
     card = widget.cards[qid]
     card.set_answer(right_answer(card.question))
     card.check_button.click()
     assert card.last_result is not None and card.last_result.correct
     assert "✓ Correct." in card.feedback.value
     assert "✓ Answered correctly" in card.status.value
-    assert store.rows[-1]["question_id"] == qid
-    assert store.rows[-1]["correct"] is True
+    assert recorded(store)[-1]["question_id"] == qid
+    assert recorded(store)[-1]["correct"] is True
 
 
 @pytest.mark.parametrize("qid", CONTROL_TYPES)
-def test_wrong_answer_through_the_card(widget: QuizWidget, store: FakeStore, qid: str) -> None:
+def test_wrong_answer_through_the_card(widget: QuizWidget, store: ProgressStore, qid: str) -> None:
     card = widget.cards[qid]
     card.set_answer(wrong_answer(card.question))
     card.check_button.click()
@@ -168,16 +176,16 @@ def test_wrong_answer_through_the_card(widget: QuizWidget, store: FakeStore, qid
     assert "✗ Not quite." in card.feedback.value
     assert "jn-wrong" in card.feedback.value
     assert card.status.value == ""
-    assert store.rows[-1]["correct"] is False
+    assert recorded(store)[-1]["correct"] is False
 
 
 @pytest.mark.parametrize("qid", CONTROL_TYPES)
-def test_empty_controls_say_what_to_do(widget: QuizWidget, store: FakeStore, qid: str) -> None:
+def test_empty_controls_say_what_to_do(widget: QuizWidget, store: ProgressStore, qid: str) -> None:
     card = widget.cards[qid]
     card.check_button.click()
     assert card.last_result is not None and not card.last_result.valid
     assert "⚠" in card.feedback.value
-    assert store.rows == []
+    assert recorded(store) == []
 
 
 def test_driving_the_raw_widgets(widget: QuizWidget) -> None:
@@ -227,7 +235,7 @@ def test_score_line_updates(widget: QuizWidget) -> None:
 
 
 def test_questions_answered_before_are_marked(shared_dir: Path) -> None:
-    store = FakeStore({"99_test": {"t-tf", "t-match"}})
+    store = memory_store({"99_test": {"t-tf", "t-match"}})
     widget = QuizWidget(quiz("99_test", data_dir=shared_dir, store=store))
     assert "✓ Answered correctly before" in widget.cards["t-tf"].status.value
     assert "✓ Answered correctly before" in widget.cards["t-match"].status.value
@@ -236,8 +244,6 @@ def test_questions_answered_before_are_marked(shared_dir: Path) -> None:
 
 
 def test_progress_survives_a_new_widget_with_a_real_store(shared_dir: Path, tmp_path: Path) -> None:
-    from japan_nato.progress import ProgressStore
-
     path = tmp_path / "progress.sqlite"
     with ProgressStore(path) as first:
         card = QuizWidget(quiz("99_test", data_dir=shared_dir, store=first)).cards["t-single"]
@@ -249,13 +255,15 @@ def test_progress_survives_a_new_widget_with_a_real_store(shared_dir: Path, tmp_
         assert "1 of 8 correct" in again.score_line.value
 
 
-class BrokenStore(FakeStore):
+class BrokenStore(ProgressStore):
+    """A real store whose writes fail, as on a full disk."""
+
     def record(self, *args: Any, **kwargs: Any) -> None:
         raise ProgressError("disk full")
 
 
 def test_feedback_still_shows_when_the_store_fails(shared_dir: Path) -> None:
-    widget = QuizWidget(quiz("99_test", data_dir=shared_dir, store=BrokenStore()))
+    widget = QuizWidget(quiz("99_test", data_dir=shared_dir, store=BrokenStore.in_memory()))
     card = widget.cards["t-tf"]
     card.set_answer(True)
     card.check_button.click()
@@ -305,7 +313,7 @@ def test_evidence_for_an_unknown_id_says_so() -> None:
 
 
 def test_script_bank_shows_as_text(shared_dir: Path) -> None:
-    widget = QuizWidget(quiz("98_script", data_dir=shared_dir, store=FakeStore()))
+    widget = QuizWidget(quiz("98_script", data_dir=shared_dir, store=memory_store()))
     card = widget.cards["x-script"]
     card.set_answer("<i>wrong</i>")
     card.check_button.click()

@@ -9,6 +9,7 @@ from japan_nato.api import (
     check_setup,
     evidence,
     exercise,
+    export_progress,
     load_article,
     load_context,
     load_facts,
@@ -18,6 +19,7 @@ from japan_nato.api import (
     progress,
     quiz,
     review_quiz,
+    set_learner_name,
 )
 from japan_nato.course import Course
 from japan_nato.errors import (
@@ -50,6 +52,7 @@ __all__ = [
     "check_setup",
     "evidence",
     "exercise",
+    "export_progress",
     "facts_by_topic_figure",
     "frameworks_figure",
     "load_article",
@@ -61,5 +64,6 @@ __all__ = [
     "progress",
     "quiz",
     "review_quiz",
+    "set_learner_name",
     "timeline_figure",
 ]

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from japan_nato.course import Course
+from japan_nato.feedback import Feedback
 from japan_nato.quiz import ProgressStoreLike, Question, Quiz, Result, ReviewQuiz
 from japan_nato.quiz import progress as _progress
 from japan_nato.quiz import review_quiz as _review_quiz
@@ -72,9 +73,30 @@ def evidence(fact_id: str, data_dir: str | Path | None = None) -> Evidence:
     return course(data_dir).evidence(fact_id)
 
 
-def exercise(id: str, data_dir: str | Path | None = None) -> Exercise:
-    """Return the exercise with this id."""
-    return course(data_dir).exercise(id)
+EXERCISES_BANK = "exercises"
+"""The bank name under which exercise checks are recorded in the progress store."""
+
+
+def exercise(
+    id: str, data_dir: str | Path | None = None, store: ProgressStoreLike | None = None
+) -> Exercise:
+    """Return the exercise with this id; its checks are recorded in store (default: yours)."""
+
+    def record(ex: Exercise, answer: object, correct: bool) -> None:
+        target = default_store() if store is None else store
+        objective = ex.notebook.removesuffix(".ipynb")
+        target.record(EXERCISES_BANK, ex.id, _answer_summary(answer), correct, objective=objective)
+
+    return course(data_dir).exercise(id).with_listener(record)
+
+
+def _answer_summary(answer: object) -> str:
+    """A short text of a checked exercise answer (a frame's shape, not its cells)."""
+    shape = getattr(answer, "shape", None)
+    if isinstance(shape, tuple):
+        return f"{type(answer).__name__} of shape {shape}"
+    text = repr(answer)
+    return text if len(text) <= 200 else text[:200] + "…"
 
 
 def default_store() -> ProgressStoreLike:
@@ -159,3 +181,120 @@ def check_setup(data_dir: str | Path | None = None) -> SetupReport:
     from japan_nato.views.setup_check import check_setup as check
 
     return check(course(data_dir), store=default_store())
+
+
+def learner_name(store: ProgressStoreLike | None = None) -> str:
+    """Return the name your hand-ins carry: the one you chose, else your account name."""
+    from japan_nato.progress import default_learner
+
+    store = default_store() if store is None else store
+    chosen = getattr(store, "learner_name", lambda: None)()
+    return chosen or default_learner()
+
+
+def needs_learner_name(store: ProgressStoreLike | None = None) -> bool:
+    """True when no name was chosen and the account name is one many learners share."""
+    from japan_nato.progress import is_generic_name
+
+    return is_generic_name(learner_name(store))
+
+
+def set_learner_name(name: str, store: ProgressStoreLike | None = None) -> Feedback:
+    """Keep the name your instructor will know you by; it goes on exports and the room."""
+    from japan_nato.progress import get_store
+
+    target: Any = get_store() if store is None else store
+    if isinstance(name, str) and " ".join(name.split()).casefold() == "your name":
+        # The notebook cell as shipped: not a mistake, just not filled in yet.
+        return Feedback(
+            None,
+            "No name yet",
+            'Put your own name in place of "Your Name", then run this cell again.',
+        )
+    try:
+        kept = target.set_learner_name(name)
+    except ValueError as exc:
+        return Feedback(False, "Name not kept", f"{_sentence(exc)}. Try again.")
+    send_display_name(kept)
+    return Feedback(
+        True, f"Name kept: {kept}", "Your exports carry this name. Change it by calling again."
+    )
+
+
+def send_display_name(name: str) -> None:
+    """Show this name for you in a workshop room on a JupyterHub (a no-op anywhere else)."""
+    from japan_nato.room.client import set_display_name
+
+    set_display_name(name)
+
+
+def export_file_name(name: str) -> str:
+    """Return the export's file name for a learner: japan_nato_progress_<name>.csv."""
+    safe = "".join(c if c.isalnum() else "_" for c in name.casefold()).strip("_") or "learner"
+    return f"japan_nato_progress_{safe[:40]}.csv"
+
+
+def export_progress(
+    path: str | Path | None = None,
+    name: str | None = None,
+    store: ProgressStoreLike | None = None,
+) -> Feedback:
+    """Write your answers to a CSV for your instructor (default: next to this notebook)."""
+    target: Any = default_store() if store is None else store
+    if name is not None:
+        kept = set_learner_name(name, target)
+        if kept.correct is not True:
+            return kept
+    if needs_learner_name(target):
+        return Feedback(
+            False,
+            "Tell us your name first",
+            f"Your account name ({learner_name(target)!r}) is shared by many learners, so "
+            "your instructor could not tell your work from theirs. Run "
+            '`export_progress(name="Your Name")` with the name your instructor knows you by.',
+        )
+    who = learner_name(target)
+    where = Path(path) if path is not None else Path.cwd() / export_file_name(who)
+    rows = target.export(where, learner=who)
+    return Feedback(
+        None,
+        "Progress exported",
+        f"Wrote {rows} answer{'' if rows == 1 else 's'} for {who} to `{where.resolve()}`. "
+        "Hand this file to your instructor.",
+    )
+
+
+PRACTICE_BANKS = frozenset({"00_start_here"})
+"""Banks whose questions are practice: shown in progress, never graded or counted."""
+
+
+def exercise_progress(
+    store: ProgressStoreLike | None = None, data_dir: str | Path | None = None
+) -> pd.DataFrame:
+    """Return one row per exercise: notebook, title, checked (ever), correct (ever)."""
+    import pandas as pd
+
+    where = course(data_dir)
+    attempts = (default_store() if store is None else store).attempts(EXERCISES_BANK)
+    checked = set(attempts["question_id"])
+    right = set(attempts.loc[attempts["correct"], "question_id"])
+    rows: list[dict[str, Any]] = []
+    for ex_id in where.exercise_ids():
+        ex = where.exercise(ex_id)
+        rows.append(
+            {
+                "notebook": ex.notebook.removesuffix(".ipynb"),
+                "exercise": ex_id,
+                "title": ex.title,
+                "checked": ex_id in checked,
+                "correct": ex_id in right,
+            }
+        )
+    rows.sort(key=lambda row: str(row["notebook"]))
+    return pd.DataFrame(rows, columns=["notebook", "exercise", "title", "checked", "correct"])
+
+
+def _sentence(exc: Exception) -> str:
+    """An error message as a sentence: its first letter upper-case, the rest as written."""
+    text = str(exc)
+    return text[:1].upper() + text[1:]

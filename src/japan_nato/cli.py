@@ -28,7 +28,8 @@ examples:
   japan-nato quiz 01_reading_the_source
   printf 'B\\ntrue\\n' | japan-nato quiz 00_start_here
   japan-nato progress
-  japan-nato progress export my_progress.csv --learner "Aiko"
+  japan-nato progress name "Aiko T."
+  japan-nato progress export my_progress.csv
   japan-nato progress reset --yes
   japan-nato report exports/*.csv --plot report.png --top 5
   japan-nato answer-key 01_reading_the_source -o key.md
@@ -97,11 +98,25 @@ def build_parser() -> argparse.ArgumentParser:
         "export",
         help="write every recorded answer to a CSV file for your instructor",
         description="Write every recorded answer to a CSV file, with a learner column "
-        "(default: $JAPAN_NATO_LEARNER, else your login name).",
+        "(default: the name you chose, else $JAPAN_NATO_LEARNER, else your login name). "
+        "A login name many learners share (root, jovyan, ...) is not used: you are asked for "
+        "your name once, or give it with --learner.",
     )
     sub.add_argument("file", metavar="FILE.csv", help="the CSV file to write")
-    sub.add_argument("--learner", metavar="NAME", help="the name to put in the learner column")
+    sub.add_argument(
+        "--learner",
+        metavar="NAME",
+        help="your name for the learner column (kept in your progress file for next time)",
+    )
     sub.set_defaults(handler=_export)
+    sub = actions.add_parser(
+        "name",
+        help="show or set the name your exports carry",
+        description="Without NAME: print the name your exports carry. With NAME: keep it in "
+        "your progress file. Account names many learners share (root, jovyan, ...) are refused.",
+    )
+    sub.add_argument("name", metavar="NAME", nargs="?", help="the name your instructor knows")
+    sub.set_defaults(handler=_name)
     sub = actions.add_parser(
         "reset",
         help="delete every recorded answer (asks first)",
@@ -238,27 +253,97 @@ def _quiz(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     from japan_nato.views.terminal import run_terminal_quiz
 
-    run_terminal_quiz(quiz(args.bank, data_dir=args.data_dir, store=_store(args)))
+    store = _store(args)
+    if sys.stdin.isatty():
+        _ask_name_once(store)
+    run_terminal_quiz(quiz(args.bank, data_dir=args.data_dir, store=store))
     return EXIT_OK
 
 
+def _ask_name_once(store: ProgressStore) -> str | None:
+    """Ask for a learner-made name when none is kept and the account name is generic."""
+    from japan_nato.api import learner_name, needs_learner_name, send_display_name
+    from japan_nato.progress import clean_name
+
+    if not needs_learner_name(store):
+        return learner_name(store)
+    print(
+        f"Your account name ({learner_name(store)!r}) is shared by many learners. Type the "
+        "name your instructor knows you by (asked once; empty to skip):"
+    )
+    while True:
+        print("name> ", end="", flush=True)
+        line = sys.stdin.readline()
+        if not line.strip():
+            return None
+        try:
+            name = store.set_learner_name(clean_name(line))
+        except ValueError as exc:
+            print(f"{str(exc)[:1].upper()}{str(exc)[1:]}.")
+            continue
+        send_display_name(name)
+        print(f"Kept: {name}. Change it with `japan-nato progress name NEW NAME`.")
+        return name
+
+
 def _progress(args: argparse.Namespace) -> int:
-    from japan_nato.api import progress
-    from japan_nato.instructor.report import format_table
+    from japan_nato.api import exercise_progress, progress
+    from japan_nato.views.terminal import progress_text, terminal_width, wrap
 
     store = _store(args)
-    table = progress(store=store, data_dir=args.data_dir)
+    banks = progress(store=store, data_dir=args.data_dir)
+    exercises = exercise_progress(store=store, data_dir=args.data_dir)
     where = store.path if store.path is not None else "memory only (not saved)"
-    print(f"Progress ({where}):")
-    print(format_table(table))
+    print(wrap(f"Progress ({where}):", terminal_width()))
+    print(progress_text(banks, exercises))
+    return EXIT_OK
+
+
+def _name(args: argparse.Namespace) -> int:
+    from japan_nato.api import learner_name, needs_learner_name, set_learner_name
+
+    store = _store(args)
+    if args.name is None:
+        name = learner_name(store)
+        generic = (
+            " (an account name many learners share: set your own)"
+            if needs_learner_name(store)
+            else ""
+        )
+        print(f"Your exports carry the name {name!r}{generic}.")
+        return EXIT_OK
+    feedback = set_learner_name(args.name, store)
+    if feedback.correct is not True:
+        _error(feedback.text)
+        return EXIT_USAGE
+    print(f"{feedback.title}. {feedback.text}")
     return EXIT_OK
 
 
 def _export(args: argparse.Namespace) -> int:
-    from japan_nato.progress import default_learner
+    from japan_nato.api import learner_name, needs_learner_name, send_display_name
 
-    learner = args.learner or default_learner()
-    rows = _store(args).export(args.file, learner=learner)
+    store = _store(args)
+    if args.learner:
+        try:
+            learner = store.set_learner_name(args.learner)
+        except ValueError as exc:
+            _error(f"--learner: {exc}")
+            return EXIT_USAGE
+        send_display_name(learner)
+    elif needs_learner_name(store):
+        chosen = _ask_name_once(store) if sys.stdin.isatty() else None
+        if chosen is None:
+            _error(
+                f"your account name {learner_name(store)!r} is shared by many learners, so "
+                'your instructor could not tell you apart: run again with --learner "Your Name" '
+                "(kept for next time)"
+            )
+            return EXIT_ERROR
+        learner = chosen
+    else:
+        learner = learner_name(store)
+    rows = store.export(args.file, learner=learner)
     print(f"Wrote {rows} answer(s) for learner {learner!r} to {args.file}")
     return EXIT_OK
 

@@ -132,7 +132,8 @@ class Feedback:
 
 def _blocks(text: str) -> Iterator[tuple[str, list[str]]]:
     """Split text into paragraphs and bullet lists ("- " lines)."""
-    kind, lines = "", []
+    kind = ""
+    lines: list[str] = []
     for raw in text.splitlines():
         line = raw.strip()
         if not line:

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from japan_nato.dataset.paths import ARTICLE_FILE, _dir_stamp, resolve_data_dir
 from japan_nato.errors import DataError, Problem
@@ -41,7 +42,7 @@ def _read_article(directory: Path) -> str:
 
 
 @lru_cache(maxsize=32)
-def _article_cached(directory: Path, stamp: tuple) -> str:
+def _article_cached(directory: Path, stamp: tuple[Any, ...]) -> str:
     return _read_article(directory)
 
 

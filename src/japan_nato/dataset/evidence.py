@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from japan_nato.dataset.article import load_article, split_sentences
-from japan_nato.dataset.tables import _LOADERS, ID_FIELDS, load_facts
+from japan_nato.dataset.paths import ID_FIELDS, _dir_stamp, resolve_data_dir
+from japan_nato.dataset.tables import _table_cached
 from japan_nato.errors import UnknownId
 
 
@@ -57,13 +60,22 @@ class Evidence:
         return str(self)
 
 
+@lru_cache(maxsize=32)
+def _rows_by_id(directory: Path, name: str, stamp: tuple[Any, ...]) -> dict[str, dict[str, Any]]:
+    # Read once per state of the data folder: notebooks look evidence up many times.
+    frame = _table_cached(directory, name, stamp)
+    return {row[ID_FIELDS[name]]: row for row in frame.to_dict("records")}
+
+
 def evidence(fact_id: str, data_dir: str | Path | None = None) -> Evidence:
     """Return the article sentence(s) or source excerpt that support a fact id."""
     fact_id = str(fact_id).strip()
+    directory = resolve_data_dir(data_dir)
+    stamp = _dir_stamp(directory)
     if fact_id.startswith("A"):
-        facts = load_facts(data_dir).set_index("fact_id")
-        if fact_id in facts.index:
-            row = facts.loc[fact_id]
+        facts = _rows_by_id(directory, "facts", stamp)
+        if fact_id in facts:
+            row = facts[fact_id]
             article = load_article(data_dir)
             start = article.index(row["quote"])
             end = start + len(row["quote"])
@@ -83,9 +95,9 @@ def evidence(fact_id: str, data_dir: str | Path | None = None) -> Evidence:
         ("timeline", "description"),
         ("glossary", "definition"),
     ):
-        table = _LOADERS[name](data_dir).set_index(ID_FIELDS[name])
-        if fact_id in table.index:
-            row = table.loc[fact_id]
+        table = _rows_by_id(directory, name, stamp)
+        if fact_id in table:
+            row = table[fact_id]
             excerpt = row["excerpt"]
             return Evidence(
                 fact_id,

@@ -8,6 +8,7 @@ import re
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -17,7 +18,7 @@ from japan_nato.errors import DataError, Problem
 
 
 @lru_cache(maxsize=32)
-def _schema_cached(directory: Path, stamp: tuple) -> dict[str, dict]:
+def _schema_cached(directory: Path, stamp: tuple[Any, ...]) -> dict[str, dict[str, Any]]:
     path = directory / SCHEMA_FILE
     try:
         package = json.loads(path.read_text(encoding="utf-8"))
@@ -30,7 +31,7 @@ def _schema_cached(directory: Path, stamp: tuple) -> dict[str, dict]:
     return {res["name"]: res for res in package.get("resources", [])}
 
 
-def table_schema(name: str, data_dir: str | Path | None = None) -> dict:
+def table_schema(name: str, data_dir: str | Path | None = None) -> dict[str, Any]:
     """Return the Table Schema of one table from datapackage.json."""
     directory = resolve_data_dir(data_dir)
     resources = _schema_cached(directory, _dir_stamp(directory))
@@ -68,7 +69,7 @@ def _read_rows(directory: Path, name: str) -> tuple[list[str], list[tuple[int, d
     return header, rows
 
 
-def _check_value(field: dict, value: str) -> str | None:
+def _check_value(field: dict[str, Any], value: str) -> str | None:
     """Return what is wrong with one non-empty cell, or None."""
     constraints = field.get("constraints", {})
     kind = field.get("type", "string")
@@ -92,7 +93,9 @@ def _check_value(field: dict, value: str) -> str | None:
     return None
 
 
-def _table_problems(directory: Path, name: str) -> tuple[list[Problem], list[tuple[int, dict]]]:
+def _table_problems(
+    directory: Path, name: str
+) -> tuple[list[Problem], list[tuple[int, dict[str, Any]]]]:
     """Check one table against its schema; return its problems and its rows."""
     filename = f"{name}.csv"
     fields = table_schema(name, directory)["schema"]["fields"]
@@ -138,7 +141,9 @@ def _table_problems(directory: Path, name: str) -> tuple[list[Problem], list[tup
     return problems, rows
 
 
-def _cross_problems(directory: Path, tables: dict[str, list[tuple[int, dict]]]) -> list[Problem]:
+def _cross_problems(
+    directory: Path, tables: dict[str, list[tuple[int, dict[str, Any]]]]
+) -> list[Problem]:
     """Check what spans files: quotes in the article and references between tables."""
     problems: list[Problem] = []
     article = _read_article(directory)
@@ -179,7 +184,7 @@ def data_problems(data_dir: str | Path | None = None) -> tuple[list[Problem], di
     """Check every table and the links between them; return the problems and row counts."""
     directory = resolve_data_dir(data_dir)
     problems: list[Problem] = []
-    tables: dict[str, list[tuple[int, dict]]] = {}
+    tables: dict[str, list[tuple[int, dict[str, Any]]]] = {}
     counts: dict[str, int] = {}
     try:
         _read_article(directory)
@@ -201,7 +206,7 @@ def data_problems(data_dir: str | Path | None = None) -> tuple[list[Problem], di
     return problems, counts
 
 
-def _frame(directory: Path, name: str, rows: list[tuple[int, dict]]) -> pd.DataFrame:
+def _frame(directory: Path, name: str, rows: list[tuple[int, dict[str, Any]]]) -> pd.DataFrame:
     """Build a typed DataFrame from validated rows."""
     fields = table_schema(name, directory)["schema"]["fields"]
     frame = pd.DataFrame([row for _, row in rows], columns=[f["name"] for f in fields])
@@ -222,7 +227,7 @@ def _frame(directory: Path, name: str, rows: list[tuple[int, dict]]) -> pd.DataF
 
 
 @lru_cache(maxsize=64)
-def _table_cached(directory: Path, name: str, stamp: tuple) -> pd.DataFrame:
+def _table_cached(directory: Path, name: str, stamp: tuple[Any, ...]) -> pd.DataFrame:
     problems, rows = _table_problems(directory, name)
     if not problems:
         # Cross-file checks need every table; run them once per data directory state.
@@ -233,7 +238,7 @@ def _table_cached(directory: Path, name: str, stamp: tuple) -> pd.DataFrame:
 
 
 @lru_cache(maxsize=32)
-def _all_problems_cached(directory: Path, stamp: tuple) -> tuple[Problem, ...]:
+def _all_problems_cached(directory: Path, stamp: tuple[Any, ...]) -> tuple[Problem, ...]:
     return tuple(data_problems(directory)[0])
 
 

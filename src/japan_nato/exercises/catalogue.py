@@ -22,7 +22,7 @@ _ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _NOTEBOOK_PATTERN = re.compile(r"[0-9]{2}_[a-z0-9_]+\.ipynb")
 
 
-_REQUIRED = ("id", "notebook", "prompt", "solution", "hints")
+_REQUIRED = ("id", "title", "notebook", "prompt", "solution", "hints")
 
 
 _OPTIONAL = ("setup", "compare", "wrong_answers")
@@ -157,8 +157,8 @@ def _parse_entry(
 
 def _value_problems(entry: dict[str, Any]) -> list[tuple[str, str]]:
     """Return (field, message) for the text fields, the id, the notebook, hints and code."""
-    problems = []
-    for key in ("id", "notebook", "prompt", "solution", "setup"):
+    problems: list[tuple[str, str]] = []
+    for key in ("id", "title", "notebook", "prompt", "solution", "setup"):
         if key in entry and not isinstance(entry[key], str):
             problems.append((key, "must be a string"))
         elif key in entry and key != "setup" and not entry[key].strip():
@@ -225,6 +225,7 @@ def _build(
     wrong = entry.get("wrong_answers", [])
     return Exercise(
         id=entry["id"],
+        title=" ".join(entry["title"].split()),
         notebook=entry["notebook"],
         prompt=entry["prompt"],
         setup=entry.get("setup", ""),

@@ -7,6 +7,7 @@ back to the value-by-value rules of values.py; a fast answer never differs from 
 from __future__ import annotations
 
 import heapq
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -40,7 +41,7 @@ def certainly_same(got: pd.Series, exp: pd.Series, rtol: float) -> np.ndarray | 
             # math.isclose(a, b, rel_tol=rtol, abs_tol=1e-12), elementwise.
             tolerance = np.maximum(rtol * np.maximum(np.abs(a), np.abs(b)), 1e-12)
             close = (a == b) | (np.abs(a - b) <= tolerance)
-        return close | (np.isnan(a) & np.isnan(b))
+        return cast(np.ndarray, close | (np.isnan(a) & np.isnan(b)))
     if kinds in (("bool", "bool"), ("text", "text")):
         return np.asarray(got.to_numpy(dtype=object) == exp.to_numpy(dtype=object), dtype=bool)
     return None

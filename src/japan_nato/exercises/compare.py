@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -181,7 +181,7 @@ def _label_order(got: pd.Index, exp: pd.Index) -> np.ndarray | None:
             return None
         if not exp.isin(got).all():
             return np.array([], dtype=int)
-        return got.get_indexer(exp)
+        return cast(np.ndarray, got.get_indexer(exp))
     try:
         got_pos = {_key(label): i for i, label in enumerate(got)}
         exp_keys = [_key(label) for label in exp]
@@ -255,7 +255,7 @@ def _describe_differences(
 
 def _sorted_rows(frame: pd.DataFrame) -> pd.DataFrame:
     """Return the rows sorted by values._sort_key, column by column."""
-    order = sort_order(frame)
+    order: np.ndarray | list[int] | None = sort_order(frame)
     if order is None:
         rows = list(zip(*(frame.iloc[:, j].tolist() for j in range(frame.shape[1])), strict=True))
         order = sorted(range(len(rows)), key=lambda i: tuple(_sort_key(v) for v in rows[i]))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import textwrap
 import warnings
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ class Exercise:
     """One pandas exercise: a prompt, a solution to compare with, graded hints."""
 
     id: str
+    title: str
     notebook: str
     prompt: str
     setup: str
@@ -31,6 +32,15 @@ class Exercise:
     wrong_answers: tuple[tuple[str, str], ...] = ()  # (code, words its feedback must contain)
     line: int | None = None  # of its [[exercises]] header, for error messages
     field_lines: Mapping[str, int | None] = field(default_factory=dict, repr=False)
+    # Told (exercise, answer, correct) after each check of a real answer; api.py records it.
+    on_check: Callable[[Exercise, object, bool], None] | None = field(default=None, compare=False)
+
+    def with_listener(self, on_check: Callable[[Exercise, object, bool], None]) -> Exercise:
+        """Return this exercise, telling on_check about every checked answer."""
+        copy = replace(self, on_check=on_check)
+        if "_expected" in self.__dict__:  # keep the solution already run
+            copy.__dict__["_expected"] = self.__dict__["_expected"]
+        return copy
 
     @cached_property
     def _expected(self) -> Any:
@@ -43,6 +53,16 @@ class Exercise:
 
     def check(self, value: object) -> Feedback:
         """Compare a learner's answer with the expected value and say what differs."""
+        if value is None:
+            # The answer cell still holds its placeholder: nothing to judge yet.
+            return Feedback(
+                None,
+                f"No answer yet — {self.title}",
+                "Replace `None` in the answer cell with your code, run that cell, "
+                "then run this one again. (If your code is there, it gave None: pass the "
+                "result itself, since assignments, print() and methods called with "
+                "inplace=True give None.)",
+            )
         expected = self._expected
         try:
             with warnings.catch_warnings():
@@ -54,16 +74,20 @@ class Exercise:
                 f"Your answer could not be compared ({type(exc).__name__}). "
                 "Give a plain pandas DataFrame, Series, list or value."
             )
+        if self.on_check is not None:
+            self.on_check(self, value, problem is None)
         if problem is None:
-            return Feedback(True, "Correct", f"{self.id}: your answer matches.")
+            return Feedback(True, f"Correct — {self.title}", "Your answer matches.")
         text = problem + "\n\nNeed a nudge? `.hint()` gives a hint."
-        return Feedback(False, "Not yet", text)
+        return Feedback(False, f"Not yet — {self.title}", text)
 
     def hint(self, n: int = 1) -> Feedback:
         """Return hint n (1 = the gentlest); beyond the last, the last one with a note."""
         total = len(self.hints)
         if total == 0:
-            return Feedback(None, "No hints", "This exercise has no hints; try `.solution()`.")
+            return Feedback(
+                None, f"No hints — {self.title}", "This exercise has no hints; try `.solution()`."
+            )
         try:
             wanted = int(n)
         except (TypeError, ValueError, OverflowError):
@@ -79,7 +103,7 @@ class Exercise:
             text += f"\n\nMore help: `.hint({shown + 1})`."
         else:
             text += "\n\nStill stuck? `.solution()` shows one way."
-        return Feedback(None, f"Hint {shown} of {total}", text)
+        return Feedback(None, f"Hint {shown} of {total} — {self.title}", text)
 
     def solution(self) -> Feedback:
         """Show a solution's code (not its result)."""
@@ -90,27 +114,35 @@ class Exercise:
             text = "One way to do it, after the set-up code:"
         else:
             text = "One way to do it:"
-        return Feedback(None, "Solution", text, self.solution_code.strip())
+        return Feedback(None, f"Solution — {self.title}", text, self.solution_code.strip())
+
+    def _hint_calls(self) -> str:
+        """Name the hint calls that exist: `.hint()`, `.hint(2)`, ... up to the real number."""
+        calls = [".hint()"] + [f".hint({n})" for n in range(2, len(self.hints) + 1)]
+        return ", ".join(f"`{call}`" for call in calls)
 
     def _usage(self) -> list[str]:
         hints = len(self.hints)
+        calls = self._hint_calls().replace("`", "")
         return [
             "Check your answer:  .check(your_answer)",
-            f"Need help?          .hint(), .hint(2), ... ({hints} hint{'' if hints == 1 else 's'})",
+            f"Need help?          {calls} ({hints} hint{'' if hints == 1 else 's'})",
             "Stuck?              .solution()",
         ]
 
     def __repr__(self) -> str:
-        head = f"Exercise {self.id} ({self.notebook})"
+        head = f"Exercise: {self.title}"
         prompt = textwrap.fill(" ".join(self.prompt.split()), width=88)
         return "\n".join([head, prompt, "", *self._usage()])
 
     def _repr_markdown_(self) -> str:
+        hints = len(self.hints)
         return "\n\n".join(
             [
-                f"**Exercise {_markdown_inline(self.id)}**",
+                f"**Exercise: {_markdown_inline(self.title)}**",
                 _markdown_inline(" ".join(self.prompt.split())),
-                "Check your answer with `.check(your_answer)`; `.hint()` and `.hint(2)` help; "
+                f"Check your answer with `.check(your_answer)`; {self._hint_calls()} "
+                f"give {'the' if hints == 1 else 'its'} {hints} hint{'' if hints == 1 else 's'}; "
                 "`.solution()` shows one way.",
             ]
         )

@@ -32,9 +32,10 @@ def _run_snippets(setup: str, solution: str, data_dir: Path | None) -> Any:
     namespace = _namespace(data_dir)
     exec(compile(setup, "<setup>", "exec"), namespace)  # noqa: S102 - our own data, not input
     tree = ast.parse(solution, "<solution>", "exec")
-    if not tree.body or not isinstance(tree.body[-1], ast.Expr):
+    final = tree.body.pop() if tree.body else None
+    if not isinstance(final, ast.Expr):
         raise _NoValue("the solution's last line must be an expression that gives the answer")
-    last = ast.Expression(tree.body.pop().value)
+    last = ast.Expression(final.value)
     exec(compile(tree, "<solution>", "exec"), namespace)  # noqa: S102
     return eval(compile(last, "<solution>", "eval"), namespace)  # noqa: S307
 

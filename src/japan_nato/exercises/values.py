@@ -22,7 +22,7 @@ def _is_integer(x: object) -> bool:
 
 
 def _is_mask(series: pd.Series) -> bool:
-    return pd.api.types.is_bool_dtype(series.dtype)
+    return bool(pd.api.types.is_bool_dtype(series.dtype))
 
 
 def _is_missing(x: object) -> bool:

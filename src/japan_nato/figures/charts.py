@@ -278,7 +278,7 @@ def facts_by_topic_figure(facts: pd.DataFrame | None = None) -> Figure:
     ax.set_xlim(0, max(left, default=1) + 1)
     ax.set_xlabel("Number of facts in facts.csv")
     ax.set_ylabel("Topic")
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.xaxis.get_major_locator().set_params(integer=True)  # type: ignore[call-arg]
     ax.legend(title="Kind of fact", loc="lower right", fontsize=8.5, title_fontsize=9)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)

@@ -53,7 +53,7 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 
 
 @functools.cache
-def _figure_class() -> type:
+def _figure_class() -> type[Figure]:
     """A Figure that shows itself as a PNG in Jupyter even when pyplot was never imported."""
     from matplotlib.figure import Figure
 
@@ -89,4 +89,4 @@ def _date_text(date: pd.Timestamp, precision: str = "day") -> str:
 def _decimal_year(date: pd.Timestamp) -> float:
     start = pd.Timestamp(year=date.year, month=1, day=1)
     days = (pd.Timestamp(year=date.year + 1, month=1, day=1) - start).days
-    return date.year + (date - start).days / days
+    return float(date.year + (date - start).days / days)

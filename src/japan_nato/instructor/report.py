@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 
@@ -17,6 +18,29 @@ _TRUE = {"true", "1", "yes", "t"}
 _FALSE = {"false", "0", "no", "f"}
 # Okabe-Ito palette: distinguishable with the common colour-vision deficiencies.
 _BLUE, _ORANGE = "#0072B2", "#E69F00"
+# Practice questions (notebook 00) and pandas exercises are reported apart, never graded.
+PRACTICE_BANKS = frozenset({"00_start_here"})
+EXERCISES_BANK = "exercises"
+# Account names many learners share: an export under one of them may merge several people.
+GENERIC_NAMES = frozenset(
+    {
+        "admin",
+        "administrator",
+        "guest",
+        "jovyan",
+        "jupyter",
+        "learner",
+        "nobody",
+        "root",
+        "student",
+        "ubuntu",
+        "user",
+        "vagrant",
+        "web_user",
+        "your name",
+        "www-data",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -30,6 +54,11 @@ class Report:
     misconceptions: pd.DataFrame
     mastery: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+    # Said FIRST: names that may merge several learners (generic account names, one name in
+    # several files).
+    name_warnings: list[str] = field(default_factory=list)
+    practice: pd.DataFrame = field(default_factory=pd.DataFrame)  # notebook 00, not graded
+    exercises: pd.DataFrame = field(default_factory=pd.DataFrame)  # pandas exercises
 
 
 def load_exports(paths: Iterable[str | Path]) -> pd.DataFrame:
@@ -137,7 +166,10 @@ def build_report(
 ) -> Report:
     """Summarise combined exports: per question, most missed, misconceptions, mastery."""
     data = df if banks is None else df[df["bank"].isin(list(banks))]
-    data = data.reset_index(drop=True)
+    apart = data["bank"].isin(PRACTICE_BANKS | {EXERCISES_BANK})
+    practice = _apart_table(data[data["bank"].isin(PRACTICE_BANKS)], questions)
+    exercises = _apart_table(data[data["bank"] == EXERCISES_BANK], None)
+    data = data[~apart].reset_index(drop=True)
     data = data.assign(_order=range(len(data)))
     # A learner's first attempt is the earliest one; file order breaks ties.
     data = data.sort_values(["learner", "answered_at", "_order"], kind="stable")
@@ -163,7 +195,7 @@ def build_report(
     per_question = catalogue.merge(per_question, on=["bank", "question_id"], how="left")
     for column in ("learners", "attempts", "missed"):
         per_question[column] = per_question[column].fillna(0).astype(int)
-    per_question = per_question.sort_values(["bank", "question_id"], ignore_index=True)
+    per_question = _numbered(per_question, questions)
 
     most_missed = per_question[per_question["missed"] > 0].sort_values(
         ["missed", "percent_correct", "bank", "question_id"],
@@ -171,7 +203,15 @@ def build_report(
         ignore_index=True,
     )
     most_missed = most_missed[
-        ["bank", "question_id", "learners", "missed", "percent_correct", "percent_eventually"]
+        [
+            "bank",
+            "number",
+            "question_id",
+            "learners",
+            "missed",
+            "percent_correct",
+            "percent_eventually",
+        ]
     ].head(top)
 
     return Report(
@@ -180,6 +220,7 @@ def build_report(
         per_question=per_question[
             [
                 "bank",
+                "number",
                 "question_id",
                 "objective",
                 "learners",
@@ -193,7 +234,70 @@ def build_report(
         misconceptions=_misconceptions(data, top),
         mastery=_mastery(per_learner, catalogue),
         notes=_notes(df),
+        name_warnings=name_warnings(df),
+        practice=practice,
+        exercises=exercises,
     )
+
+
+def _numbered(per_question: pd.DataFrame, questions: pd.DataFrame | None) -> pd.DataFrame:
+    """Sort questions in course order and number them within their bank (1, 2, ...)."""
+    frame = per_question.copy()
+    if questions is not None and len(questions):
+        order = {
+            (bank, qid): index
+            for index, (bank, qid) in enumerate(
+                zip(questions["bank"], questions["question_id"], strict=True)
+            )
+        }
+        frame["_rank"] = [
+            order.get((bank, qid), len(order))
+            for bank, qid in zip(frame["bank"], frame["question_id"], strict=True)
+        ]
+    else:
+        frame["_rank"] = 0
+    frame = frame.sort_values(["bank", "_rank", "question_id"], ignore_index=True)
+    frame.insert(1, "number", frame.groupby("bank").cumcount() + 1)
+    return frame.drop(columns="_rank")
+
+
+def _apart_table(data: pd.DataFrame, questions: pd.DataFrame | None) -> pd.DataFrame:
+    """Per question of an ungraded part: learners who tried and who got it right in the end."""
+    columns = ["bank", "question_id", "learners", "attempts", "percent_eventually"]
+    if data.empty:
+        return pd.DataFrame(columns=columns)
+    grouped = data.groupby(["bank", "question_id"])
+    table = pd.DataFrame(
+        {
+            "learners": grouped["learner"].nunique(),
+            "attempts": grouped["correct"].size(),
+            "_right": data[data["correct"]].groupby(["bank", "question_id"])["learner"].nunique(),
+        }
+    ).reset_index()
+    table["_right"] = table["_right"].fillna(0)
+    table["percent_eventually"] = table["_right"] / table["learners"] * 100
+    return table.sort_values(["bank", "question_id"], ignore_index=True)[columns]
+
+
+def name_warnings(df: pd.DataFrame) -> list[str]:
+    """Say which learner names may merge several people: generic names, or a name in >1 file."""
+    warnings = []
+    for learner in sorted(df["learner"].unique()):
+        if str(learner).strip().casefold() in GENERIC_NAMES:
+            warnings.append(
+                f"learner {learner!r} is an account name many learners share: this may be "
+                "several people merged into one. Ask them to export with their own name."
+            )
+    if "source" in df.columns:
+        for learner, group in df.groupby("learner", sort=True):
+            files = sorted(Path(name).name for name in group["source"].unique())
+            if len(files) > 1:
+                warnings.append(
+                    f"learner {learner!r} appears in {len(files)} files ({', '.join(files)}) "
+                    "and is counted once; if these are different people, ask them to export "
+                    "with their own name (--learner NAME)."
+                )
+    return warnings
 
 
 def _catalogue(data: pd.DataFrame, questions: pd.DataFrame | None) -> pd.DataFrame:
@@ -274,27 +378,90 @@ def _notes(df: pd.DataFrame) -> list[str]:
 
 
 def render_text(report: Report) -> str:
-    """Return the report as aligned plain-text tables."""
-    pct = {"percent_correct", "percent_eventually", "percent_mastered"}
-    parts = [
+    """Return the report as plain-text tables that fit in 80 columns; name warnings first."""
+    pct = {"percent_correct", "percent_eventually", "percent_mastered", "first", "in_the_end"}
+    parts: list[str] = []
+    if report.name_warnings:
+        parts += [
+            "WARNING: these names may merge several learners",
+            *(_bullet(note) for note in report.name_warnings),
+            "",
+        ]
+    parts += [
         f"Instructor report: {report.learners} learner(s), {report.answers} answer(s), "
         f"{len(report.per_question)} question(s)",
         "",
-        "Per question (percent correct: at the first attempt / eventually)",
-        format_table(report.per_question, percent=pct),
+        "Per question, in course order (percent correct: first try / in the end)",
+        format_table(_short(report.per_question), percent=pct, max_width=24),
         "",
         "Most missed (learners wrong at their first attempt)",
-        format_table(report.most_missed, percent=pct),
+        format_table(_short(report.most_missed), percent=pct, max_width=24),
         "",
         "Misconceptions (wrong options chosen most often)",
-        format_table(report.misconceptions, percent=pct),
+        format_table(
+            _bank_short(
+                report.misconceptions.rename(
+                    columns={"question_id": "question", "times_chosen": "times", "learners": "n"}
+                )
+            ),
+            percent=pct,
+            max_width=30,
+        ),
         "",
         "Mastery per objective (all its questions eventually right)",
-        format_table(report.mastery, percent=pct),
+        format_table(
+            _bank_short(report.mastery.rename(columns={"percent_mastered": "percent"})),
+            percent=pct | {"percent"},
+            max_width=30,
+        ),
     ]
-    if report.notes:
-        parts += ["", "Notes", *(f"- {note}" for note in report.notes)]
+    if len(report.practice):
+        parts += [
+            "",
+            "Practice questions (notebook 00): not graded, not counted above",
+            format_table(_short(report.practice), percent=pct, max_width=30),
+        ]
+    if len(report.exercises):
+        parts += [
+            "",
+            "Exercises (pandas): learners who checked an answer, and who got it right",
+            format_table(_short(report.exercises), percent=pct, max_width=30),
+        ]
+    # Notes about names are already said first, as warnings.
+    notes = [note for note in report.notes if not note.startswith("learner ")]
+    if notes:
+        parts += ["", "Notes", *(_bullet(note) for note in notes)]
     return "\n".join(parts) + "\n"
+
+
+def _bullet(text: str, width: int = 80) -> str:
+    import textwrap
+
+    return textwrap.fill(
+        text, width, initial_indent="- ", subsequent_indent="  ", break_long_words=False
+    )
+
+
+def _short(frame: pd.DataFrame) -> pd.DataFrame:
+    """Short column names, so the tables fit in 80 columns."""
+    names = {
+        "bank": "bank",
+        "number": "no",
+        "question_id": "question",
+        "learners": "n",
+        "percent_correct": "first",
+        "percent_eventually": "in_the_end",
+    }
+    keep = [c for c in frame.columns if c in names or c in {"attempts", "missed"}]
+    return _bank_short(frame[keep].rename(columns=names))
+
+
+def _bank_short(frame: pd.DataFrame) -> pd.DataFrame:
+    """A bank named by its notebook number (01), as the course numbers them."""
+    out = frame.copy()
+    if "bank" in out.columns:
+        out["bank"] = [str(bank)[:2] if str(bank)[:2].isdigit() else bank for bank in out["bank"]]
+    return out
 
 
 def format_table(frame: pd.DataFrame, *, percent: Iterable[str] = (), max_width: int = 60) -> str:
@@ -326,7 +493,7 @@ def _cell(value: object, is_percent: bool, max_width: int) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return "-"
     if is_percent:
-        return f"{float(value):.0f}%"
+        return f"{float(cast(float, value)):.0f}%"
     if isinstance(value, bool):
         return "yes" if value else "no"
     text = " ".join(str(value).split()) or "-"
@@ -334,55 +501,69 @@ def _cell(value: object, is_percent: bool, max_width: int) -> str:
 
 
 def plot(report: Report, path: str | Path) -> Path:
-    """Write a horizontal bar chart of percent correct per question as a PNG; return its path."""
+    """Write percent correct per question as a PNG, one panel per notebook; return its path."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     table = report.per_question[report.per_question["learners"] > 0]
-    labels = [
-        f"{bank}: {qid}" for bank, qid in zip(table["bank"], table["question_id"], strict=True)
-    ]
-    height = max(3.0, 0.45 * len(labels) + 1.6)
+    banks = list(dict.fromkeys(table["bank"]))
+    rows = max(1, len(banks))
+    # Bounded: about 2.4 inches per notebook, and never taller than 16 inches.
+    height = min(16.0, 1.6 + 2.4 * rows + 0.25 * len(report.name_warnings))
     # A Figure with its own Agg canvas leaves pyplot's backend (a notebook's inline one) alone.
-    figure = Figure(figsize=(9, height), layout="constrained")
+    figure = Figure(figsize=(10, height), layout="constrained")
     FigureCanvasAgg(figure)
-    axes = figure.add_subplot()
-    if labels:
-        rows = list(range(len(labels)))[::-1]
-        bar = 0.4
-        bars = [
-            axes.barh(
-                [r + bar / 2 for r in rows],
-                table["percent_correct"],
-                height=bar,
-                color=_BLUE,
-                label="at the first attempt",
-            ),
-            axes.barh(
-                [r - bar / 2 for r in rows],
-                table["percent_eventually"],
-                height=bar,
-                color=_ORANGE,
-                hatch="//",
-                edgecolor="black",
-                linewidth=0.5,
-                label="eventually",
-            ),
-        ]
-        for container in bars:
-            # Printed values: the chart can be read without telling the colours apart.
-            axes.bar_label(container, fmt="%.0f%%", padding=3, fontsize=8)
-        axes.set_yticks(rows, labels)
-        figure.legend(loc="outside lower center", ncols=2, title="Correct")
-    else:
+    title = f"Percent correct per question ({report.learners} learner(s))"
+    if report.name_warnings:
+        title = "WARNING: some names may merge several learners (see the report)\n" + title
+    figure.suptitle(title, color="#D55E00" if report.name_warnings else "black")
+    if not banks:
+        axes = figure.add_subplot()
         axes.set_yticks([])
-        axes.text(50, 0.5, "No answers in the exports", ha="center", va="center")
-    axes.set_xlim(0, 112)  # room for a "100%" label
-    axes.set_xticks(range(0, 101, 20))
-    axes.set_xlabel("Learners who answered correctly (%)")
-    axes.set_ylabel("Question (bank: id)")
-    axes.set_title(f"Percent correct per question ({report.learners} learner(s))")
-    axes.grid(axis="x", linestyle=":", alpha=0.6)
+        axes.set_xticks([])
+        axes.text(0.5, 0.5, "No answers in the exports", ha="center", va="center")
+    else:
+        panels = figure.subplots(rows, 1, squeeze=False)[:, 0]
+        for axes, bank in zip(panels, banks, strict=True):
+            part = table[table["bank"] == bank]
+            where = list(range(len(part)))
+            bar = 0.4
+            bars = [
+                axes.bar(
+                    [x - bar / 2 for x in where],
+                    part["percent_correct"],
+                    width=bar,
+                    color=_BLUE,
+                    label="at the first attempt",
+                ),
+                axes.bar(
+                    [x + bar / 2 for x in where],
+                    part["percent_eventually"],
+                    width=bar,
+                    color=_ORANGE,
+                    hatch="//",
+                    edgecolor="black",
+                    linewidth=0.5,
+                    label="eventually",
+                ),
+            ]
+            if len(part) <= 12:
+                for container in bars:
+                    # Printed values: the chart can be read without telling the colours apart.
+                    axes.bar_label(container, fmt="%.0f%%", padding=2, fontsize=7)
+            axes.set_xticks(where, [f"Q{n}" for n in part["number"]], fontsize=8)
+            axes.set_ylim(0, 118)  # room for a "100%" label
+            axes.set_yticks(range(0, 101, 25))
+            axes.set_ylabel("% correct")
+            axes.set_title(f"Notebook {bank}", loc="left", fontsize=10)
+            axes.grid(axis="y", linestyle=":", alpha=0.6)
+        panels[-1].set_xlabel("Question, numbered in course order (Q1 = the notebook's first)")
+        figure.legend(
+            *panels[0].get_legend_handles_labels(),
+            loc="outside lower center",
+            ncols=2,
+            title="Correct",
+        )
     target = Path(path)
     figure.savefig(target, format="png", dpi=100, metadata={"Software": None})
     return target

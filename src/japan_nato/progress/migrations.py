@@ -61,6 +61,18 @@ MIGRATIONS: tuple[Migration, ...] = (
             "ALTER TABLE answers ADD COLUMN chosen_wrong TEXT NOT NULL DEFAULT '[]'",
         ),
     ),
+    Migration(
+        3,
+        "create_learner",
+        (
+            # One row at most: the name the learner chose for hand-ins (and the workshop room).
+            """CREATE TABLE learner (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                name TEXT NOT NULL,
+                set_at TEXT NOT NULL           -- UTC, ISO 8601
+            )""",
+        ),
+    ),
 )
 
 

@@ -11,6 +11,7 @@ import warnings
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -20,8 +21,14 @@ from japan_nato.errors import ProgressError
 if TYPE_CHECKING:
     import sqlite3
 from japan_nato.progress.export import EXPORT_COLUMNS
-from japan_nato.progress.location import ENV_PATH, default_learner, default_path
-from japan_nato.progress.migrations import ATTEMPT_COLUMNS, _Corrupt, _rollback, _TooNew
+from japan_nato.progress.location import ENV_PATH, clean_name, default_learner, default_path
+from japan_nato.progress.migrations import (
+    ATTEMPT_COLUMNS,
+    _Corrupt,
+    _migrate,
+    _rollback,
+    _TooNew,
+)
 from japan_nato.progress.recovery import _memory_copy, _move_aside, _open_file
 
 MAX_ANSWER_CHARS = 2_000
@@ -47,6 +54,20 @@ class ProgressStore:
         self._lock = threading.Lock()
         self._conn: sqlite3.Connection | None = None
         self._conn = self._open(self.requested_path)
+
+    @classmethod
+    def in_memory(cls) -> ProgressStore:
+        """Return a store that keeps its answers in memory only (nothing is written to disk)."""
+        import sqlite3
+
+        store = cls.__new__(cls)
+        store.requested_path = Path(":memory:")
+        store.path = None
+        store.warning = None
+        store._lock = threading.Lock()
+        store._conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        _migrate(store._conn)
+        return store
 
     # -- opening -------------------------------------------------------------------------
 
@@ -199,7 +220,7 @@ class ProgressStore:
     def export(self, path: str | Path, learner: str | None = None) -> int:
         """Write all attempts to a CSV with a learner column; return the rows written."""
         frame = self.attempts()
-        frame.insert(0, "learner", learner if learner else default_learner())
+        frame.insert(0, "learner", learner if learner else self.learner_name() or default_learner())
         frame = frame[EXPORT_COLUMNS]
         target = Path(path).expanduser()
         try:
@@ -207,6 +228,21 @@ class ProgressStore:
         except OSError as exc:
             raise ProgressError(f"cannot write the export {target}: {_reason(exc)}") from exc
         return len(frame)
+
+    def learner_name(self) -> str | None:
+        """Return the name the learner chose for hand-ins, or None if none was chosen."""
+        rows = self._read("SELECT name FROM learner WHERE id = 1")
+        return str(rows[0][0]) if rows else None
+
+    def set_learner_name(self, name: str) -> str:
+        """Keep the learner's chosen name (tidied; ValueError if unusable); return it."""
+        text = clean_name(name)
+        self._write(
+            "INSERT INTO learner (id, name, set_at) VALUES (1, ?, ?)"
+            " ON CONFLICT (id) DO UPDATE SET name = excluded.name, set_at = excluded.set_at",
+            (text, datetime.now(UTC).isoformat(timespec="seconds")),
+        )
+        return text
 
     def reset(self) -> int:
         """Delete every recorded answer; return how many were deleted."""
@@ -240,7 +276,7 @@ class ProgressStore:
 
 def _caller_level() -> int:
     """Return the warnings stacklevel of the first frame outside the package (the learner's)."""
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     level = 1
     while frame is not None and frame.f_globals.get("__name__", "").split(".")[0] == "japan_nato":
         frame = frame.f_back

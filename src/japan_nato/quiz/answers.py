@@ -7,7 +7,7 @@ import random
 import unicodedata
 from typing import TYPE_CHECKING, Any
 
-from japan_nato.errors import InvalidAnswer
+from japan_nato.errors import InvalidAnswer as InvalidAnswer  # re-exported for the types
 
 if TYPE_CHECKING:
     pass

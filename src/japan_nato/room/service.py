@@ -223,7 +223,8 @@ class MeHandler(BaseHandler):
         who = self.need_user()
         body = self.body_json()
         try:
-            shown = self.room.store.set_display_name(who.name, (body or {}).get("display_name"))
+            name = (body or {}).get("display_name")
+            shown = self.room.store.set_display_name(who.name, name)  # type: ignore[arg-type]
         except (RoomError, AttributeError) as exc:
             raise web.HTTPError(400, "send {'display_name': 'text'}") from exc
         self.write_json({"name": who.name, "display_name": shown})
@@ -275,7 +276,8 @@ class RoundsHandler(BaseHandler):
         bank, question_id = body.get("bank"), body.get("question_id")
         if self.room.outline.question(str(bank), str(question_id)) is None:
             raise web.HTTPError(400, "no such question in the course")
-        self.write_json(self.room.store.open_round(bank, question_id).as_dict(), status=201)
+        opened = self.room.store.open_round(bank, question_id)  # type: ignore[arg-type]
+        self.write_json(opened.as_dict(), status=201)
 
 
 class RoundHandler(BaseHandler):

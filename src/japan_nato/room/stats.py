@@ -161,9 +161,9 @@ def _distribution(rows: Iterable[Mapping[str, Any]]) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-def _by_learner(rows: Iterable[Mapping[str, Any]], *, last: bool) -> dict[str, Mapping]:
+def _by_learner(rows: Iterable[Mapping[str, Any]], *, last: bool) -> dict[str, Mapping[str, Any]]:
     """Return each learner's first (or last) row, in the rows' order."""
-    picked: dict[str, Mapping] = {}
+    picked: dict[str, Mapping[str, Any]] = {}
     for row in rows:
         if last or row["learner"] not in picked:
             picked[row["learner"]] = row
@@ -266,7 +266,7 @@ def room_summary(
                 done.setdefault(objective, []).append(bool(row["correct"]))
         for objective, marks in done.items():
             per_objective.setdefault(objective, []).append(sum(marks) / len(marks))
-    mastery = [
+    mastery: list[dict[str, Any]] = [
         {
             "objective": objective,
             "text": outline.objectives.get(objective, ""),
@@ -308,14 +308,14 @@ def room_summary(
                 "distribution": _distribution(last.values()),
                 "correct_pct": _percent(sum(1 for r in last.values() if r["correct"]), len(last)),
             }
-        item = outline.question(rnd["bank"], rnd["question_id"])
+        asked = outline.question(rnd["bank"], rnd["question_id"])
         summary_rounds.append(
             {
                 **{k: rnd[k] for k in ("id", "bank", "question_id", "phase")},
-                "label": item.label if item else rnd["question_id"],
-                "prompt": item.prompt if item else "",
-                "choices": [list(pair) for pair in item.choices] if item else [],
-                "correct": list(item.correct) if item else [],
+                "label": asked.label if asked else rnd["question_id"],
+                "prompt": asked.prompt if asked else "",
+                "choices": [list(pair) for pair in asked.choices] if asked else [],
+                "correct": list(asked.correct) if asked else [],
                 "votes": votes,
             }
         )

@@ -54,7 +54,7 @@ class SetupReport:
         display(widget)
 
 
-def _widget(report: SetupReport):
+def _widget(report: SetupReport) -> Any:
     """Return an HTML widget of the report whose plain-text form is the report's text."""
     import ipywidgets
 

@@ -71,7 +71,9 @@ def _choice_lines(options: tuple[Option, ...]) -> list[str]:
     return [f"{LETTERS[i]}. {option.text}" for i, option in enumerate(options)]
 
 
-def _string_list_problems(raw: Mapping[str, Any], name: str, low: int, high: int) -> list:
+def _string_list_problems(
+    raw: Mapping[str, Any], name: str, low: int, high: int
+) -> list[tuple[str, str]]:
     values = raw.get(name)
     if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
         return [(name, "must be a list of non-empty strings")]
