@@ -212,7 +212,7 @@ def test_japan_nato_report_shows_gain_attrition_and_item_analysis(
     assert main(["report", *map(str, files)]) == 0
     out = capsys.readouterr().out
     gain = out.split("Learning gain (pre-test -> post-test)")[1].split("Item analysis")[0]
-    assert gain.startswith(": 1 learner(s) did both; class gain g = 0.20")
+    assert gain.startswith("\n  1 learner(s) did both; class gain g = 0.20")
     assert "Attrition: 1 of 2 learner(s) who did the pre-test did not do the post-test" in gain
     items = out.split("Item analysis (first attempts")[1]
     assert "pre-wording-kantei" in items

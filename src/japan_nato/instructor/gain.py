@@ -192,25 +192,31 @@ def _notes(
 
 def render_gain(gain: Gain) -> str:
     """Return the gain as plain-text tables with its notes (attrition first)."""
-    from japan_nato.instructor.report import format_table
+    from japan_nato.instructor.report import bullet, format_table
 
     if not (gain.matched or gain.pre_only or gain.post_only):
         return "Learning gain: nobody took the pre-test or the post-test in these exports.\n"
-    pct = {"pre_percent", "post_percent"}
+    pct = {"pre", "post"}
+    short = {"pre_percent": "pre", "post_percent": "post", "learners": "n"}
     overall = "-" if gain.overall is None else f"{gain.overall:.2f}"
     parts = [
-        f"Learning gain (pre-test -> post-test): {gain.matched} learner(s) did both; "
-        f"class gain g = {overall}",
-        "  g = (post - pre) / (1 - pre), first attempts only; undefined at a 100% pre-test",
+        "Learning gain (pre-test -> post-test)",
+        f"  {gain.matched} learner(s) did both; class gain g = {overall}",
+        bullet(
+            "g = (post - pre) / (1 - pre), first attempts only; undefined at a 100% pre-test",
+            mark="  ",
+        ),
         "",
         "Per learner",
-        format_table(_rounded(gain.per_learner), percent=pct),
+        format_table(_rounded(gain.per_learner).rename(columns=short), percent=pct, max_width=30),
         "",
-        "Per objective (mean scores of the learners who did both; gain from the means)",
-        format_table(_rounded(gain.per_objective), percent=pct),
+        bullet(
+            "Per objective (mean scores of the learners who did both; gain from the means)", mark=""
+        ),
+        format_table(_rounded(gain.per_objective).rename(columns=short), percent=pct, max_width=30),
     ]
     if gain.notes:
-        parts += ["", *(f"- {note}" for note in gain.notes)]
+        parts += ["", *(bullet(note) for note in gain.notes)]
     return "\n".join(parts) + "\n"
 
 

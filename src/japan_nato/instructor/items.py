@@ -183,28 +183,36 @@ def course_distractors(data_dir: str | Path | None = None) -> pd.DataFrame:
 
 
 def render_items(analysis: ItemAnalysis) -> str:
-    """Return the item analysis as plain-text tables: every question, then the flagged ones."""
-    from japan_nato.instructor.report import format_table
+    """Return the item analysis as plain-text tables in 80 columns: all, then the flagged ones."""
+    from japan_nato.instructor.report import bullet, format_table
 
+    short = {"question_id": "question", "learners": "n", "discrimination": "discrim"}
     items = analysis.items.assign(
+        bank=analysis.items["bank"].str.split("_").str[0],
         discrimination=analysis.items["discrimination"].map(
             # round() first, so that -0.001 does not print as -0.00
             lambda v: "-" if pd.isna(v) else f"{round(v, 2) + 0.0:.2f}"
-        )
-    )
+        ),
+    ).rename(columns=short)
     flagged = items[items["flags"] != ""]
     parts = [
-        "Item analysis (first attempts; discrimination: point-biserial against the rest of "
-        "the bank's score)",
-        format_table(items.drop(columns="flags"), percent={"facility"}),
+        "Item analysis (first attempts)",
+        "  facility: share right; discrim: point-biserial against the rest of the bank",
+        format_table(items.drop(columns="flags"), percent={"facility"}, max_width=36),
         "",
         "Questions that look broken",
-        format_table(flagged[["bank", "question_id", "flags"]], max_width=80),
-        *(f"  {line}" for line in (FLAG_ADVICE if not flagged.empty else [])),
+        format_table(flagged[["bank", "question", "flags"]], max_width=36),
+        *(bullet(line, mark="  ") for line in (FLAG_ADVICE if not flagged.empty else [])),
         "",
         f"Distractors chosen by almost nobody (under {RARE_DISTRACTOR_SHARE:.0%} of learners)",
-        format_table(analysis.rare_distractors, percent={"percent"}),
+        format_table(
+            analysis.rare_distractors.assign(
+                bank=analysis.rare_distractors["bank"].str.split("_").str[0]
+            ).rename(columns={"question_id": "question", "chosen_by": "chosen", "learners": "n"}),
+            percent={"percent"},
+            max_width=24,
+        ),
     ]
     if analysis.notes:
-        parts += ["", *(f"- {note}" for note in analysis.notes)]
+        parts += ["", *(bullet(note) for note in analysis.notes)]
     return "\n".join(parts) + "\n"

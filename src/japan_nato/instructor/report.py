@@ -384,7 +384,7 @@ def render_text(report: Report) -> str:
     if report.name_warnings:
         parts += [
             "WARNING: these names may merge several learners",
-            *(_bullet(note) for note in report.name_warnings),
+            *(bullet(note) for note in report.name_warnings),
             "",
         ]
     parts += [
@@ -430,15 +430,20 @@ def render_text(report: Report) -> str:
     # Notes about names are already said first, as warnings.
     notes = [note for note in report.notes if not note.startswith("learner ")]
     if notes:
-        parts += ["", "Notes", *(_bullet(note) for note in notes)]
+        parts += ["", "Notes", *(bullet(note) for note in notes)]
     return "\n".join(parts) + "\n"
 
 
-def _bullet(text: str, width: int = 80) -> str:
+def bullet(text: str, width: int = 80, mark: str = "- ") -> str:
+    """Return text wrapped to width as one list item (words never broken)."""
     import textwrap
 
     return textwrap.fill(
-        text, width, initial_indent="- ", subsequent_indent="  ", break_long_words=False
+        text,
+        width,
+        initial_indent=mark,
+        subsequent_indent=" " * len(mark),
+        break_long_words=False,
     )
 
 
