@@ -9,6 +9,8 @@ from typing import Any
 from japan_nato.progress import ProgressStore
 from japan_nato.quiz import Question
 
+# Choice options are written so that their seeded shown order reads Beta, Alpha, Gamma and
+# Red, Blue, Orange, Green (file order differs: shuffling is on, letters stay readable).
 TEST_BANK = """\
 [bank]
 title = "Test bank"
@@ -31,9 +33,9 @@ fact_ids = ["A01"]
 hint = "It starts the Greek alphabet."
 explanation = "Alpha is the first letter."
 options = [
+  { text = "Gamma", feedback = "Gamma is third." },
   { text = "Beta", feedback = "Beta is second." },
   { text = "Alpha", correct = true },
-  { text = "Gamma", feedback = "Gamma is third." },
 ]
 
 [[questions]]
@@ -44,10 +46,10 @@ objective = "obj-a"
 fact_ids = ["A01", "C03"]
 explanation = "Red and orange are warm colours."
 options = [
+  { text = "Green", feedback = "Green is a cool colour." },
   { text = "Red", correct = true },
   { text = "Blue", feedback = "Blue is a cool colour." },
   { text = "Orange", correct = true },
-  { text = "Green", feedback = "Green is a cool colour." },
 ]
 
 [[questions]]

@@ -45,8 +45,8 @@ fact_ids = ["A01"]
 hint = "Look at the dateline."
 explanation = "The summit was held in Madrid."
 options = [
-  { text = "Brussels", feedback = "Brussels is NATO's headquarters, not the summit venue." },
   { text = "Madrid", correct = true },
+  { text = "Brussels", feedback = "Brussels is NATO's headquarters, not the summit venue." },
   { text = "Tokyo", feedback = "Tokyo is Japan's capital." },
 ]
 
@@ -58,8 +58,8 @@ objective = "tiny-obj"
 fact_ids = ["A01"]
 explanation = "Madrid and Seville are in Spain."
 options = [
-  { text = "Madrid", correct = true },
   { text = "Lisbon", feedback = "Lisbon is in Portugal." },
+  { text = "Madrid", correct = true },
   { text = "Seville", correct = true },
 ]
 
@@ -298,7 +298,8 @@ def test_piped_quiz_with_right_wrong_and_garbage_answers(
     typed = [
         "Z",  # not an option: asked again
         right[0],
-        "B",  # tiny-multi: only the wrong option
+        "B",  # tiny-multi: only the wrong option; a first wrong try is asked again
+        "B",  # the second wrong try: the explanation, then the next question
         "maybe",  # not true or false: asked again
         "?",  # a hint
         right[2],
@@ -322,7 +323,8 @@ def test_piped_quiz_with_right_wrong_and_garbage_answers(
     assert "No hint for this one." in out
     assert "The same definition was used twice." in out
     assert out.count("✓ Correct.") == 5
-    assert out.count("✗ Not quite.") == 1
+    assert out.count("✗ Not quite.") == 2
+    assert out.count("Try again") == 1
     assert "Score: 5 of 6 correct this time; 5 of 6 in your progress." in out
 
     with ProgressStore(progress_file) as store:
@@ -331,12 +333,13 @@ def test_piped_quiz_with_right_wrong_and_garbage_answers(
     assert attempts["question_id"].tolist() == [
         "tiny-single",
         "tiny-multi",
+        "tiny-multi",
         "tiny-tf",
         "tiny-order",
         "tiny-match",
         "tiny-short",
     ]
-    assert attempts["correct"].tolist() == [True, False, True, True, True, True]
+    assert attempts["correct"].tolist() == [True, False, False, True, True, True, True]
 
 
 def test_quiz_accepts_letters_for_order_and_matching(tiny_dir: Path, progress_file: Path) -> None:
@@ -399,7 +402,8 @@ def test_a_broken_bank_is_an_error_not_a_traceback(tiny_dir: Path, tmp_path: Pat
 
 
 def _answered(tiny_dir: Path, progress_file: Path) -> None:
-    stdin = "\n".join(["A", *right_answers(tiny_dir)[1:]])  # the first wrong, the rest right
+    # The first answered wrong twice (a first wrong try is asked again), the rest right.
+    stdin = "\n".join(["A", "A", *right_answers(tiny_dir)[1:]])
     run("quiz", "tiny", "--data-dir", tiny_dir, progress=progress_file, stdin=stdin)
 
 
@@ -453,10 +457,10 @@ def test_progress_export_writes_the_csv(
     target = tmp_path / "mine.csv"
     result = run("progress", "export", target, "--learner", "Aiko", progress=progress_file)
     assert result.returncode == 0
-    assert "Wrote 6 answer(s) for learner 'Aiko'" in result.stdout
+    assert "Wrote 7 answer(s) for learner 'Aiko'" in result.stdout
     with target.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert len(rows) == 6
+    assert len(rows) == 7
     assert {row["learner"] for row in rows} == {"Aiko"}
 
 
@@ -507,17 +511,17 @@ def test_reset_refuses_without_a_terminal_or_yes(tiny_dir: Path, progress_file: 
     _answered(tiny_dir, progress_file)
     result = run("progress", "reset", progress=progress_file, stdin="y\n")
     assert result.returncode == 1
-    assert "refusing to delete 6 answer(s)" in result.stderr
+    assert "refusing to delete 7 answer(s)" in result.stderr
     assert "--yes" in result.stderr
     with ProgressStore(progress_file) as store:
-        assert store.count() == 6
+        assert store.count() == 7
 
 
 def test_reset_yes_deletes(tiny_dir: Path, progress_file: Path) -> None:
     _answered(tiny_dir, progress_file)
     result = run("progress", "reset", "--yes", progress=progress_file)
     assert result.returncode == 0
-    assert "Deleted 6 answer(s)." in result.stdout
+    assert "Deleted 7 answer(s)." in result.stdout
     with ProgressStore(progress_file) as store:
         assert store.count() == 0
     again = run("progress", "reset", progress=progress_file)
@@ -525,7 +529,7 @@ def test_reset_yes_deletes(tiny_dir: Path, progress_file: Path) -> None:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
-@pytest.mark.parametrize(("reply", "left"), [("y", 0), ("n", 6), ("", 6)])
+@pytest.mark.parametrize(("reply", "left"), [("y", 0), ("n", 7), ("", 7)])
 def test_reset_asks_in_a_terminal(
     tiny_dir: Path, progress_file: Path, reply: str, left: int
 ) -> None:
@@ -550,7 +554,7 @@ def test_reset_asks_in_a_terminal(
             ready, _, _ = select.select([controller], [], [], 60)
             assert ready, f"no prompt; got {seen!r}"
             seen += os.read(controller, 1024)
-        assert b"Delete 6 answers? [y/N]" in seen
+        assert b"Delete 7 answers? [y/N]" in seen
         os.write(controller, reply.encode() + b"\n")
         assert process.wait(timeout=60) == 0, process.stderr.read()
         process.stderr.close()

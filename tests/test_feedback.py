@@ -8,6 +8,7 @@ import pytest
 
 from japan_nato.feedback import PALETTE, Feedback
 from japan_nato.quiz import Quiz, load_bank
+from japan_nato.quiz.policy import TRY_AGAIN
 from tests.quiz_helpers import TEST_BANK, memory_store, recorded, write_bank
 
 
@@ -18,6 +19,8 @@ def test_quiz(data_copy: Path) -> Quiz:
 
 
 def test_a_wrong_answer_keeps_its_parts_apart(test_quiz: Quiz) -> None:
+    first = test_quiz.answer("t-multi", ["Red", "Blue"]).feedback
+    assert (first.explanation, first.text) == ("", TRY_AGAIN)  # the first try: no explanation
     result = test_quiz.answer("t-multi", ["Red", "Blue"])
     told = result.feedback
     assert (told.correct, told.title) == (False, "Not quite.")

@@ -394,7 +394,7 @@ BROKEN = [
         '{ text = "Blue", feedback = "Blue is a cool colour." }',
         '{ text = "Blue" }',
         "t-multi",
-        "options[1].feedback",
+        "options[2].feedback",
         "needs feedback",
     ),
     (
@@ -466,7 +466,7 @@ BROKEN = [
         '{ text = "Gamma", feedback = "Gamma is third." }',
         '{ text = "C", feedback = "C is third." }',
         "t-single",
-        "options[2].text",
+        "options[0].text",
         "one-letter option",
     ),
     (

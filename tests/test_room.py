@@ -31,7 +31,7 @@ TOKENS = {
 
 
 def answer(
-    qid: str = "src-who-met", options: tuple[str, ...] = ("C",), correct: bool = True, **extra: Any
+    qid: str = "src-who-met", options: tuple[str, ...] = ("B",), correct: bool = True, **extra: Any
 ) -> dict[str, Any]:
     """One answer as the client sends it."""
     return {
@@ -107,17 +107,17 @@ def row(learner: str, qid: str, options: list[str], correct: bool, **extra: Any)
 
 def test_summary_separates_first_and_current_answers_and_names_misconceptions(outline) -> None:
     rows = [
-        row("aiko", "src-who-met", ["B"], False),
-        row("aiko", "src-who-met", ["C"], True),
-        row("ben", "src-who-met", ["B"], False),
-        row("chidi", "src-who-met", ["C"], True),
+        row("aiko", "src-who-met", ["C"], False),
+        row("aiko", "src-who-met", ["B"], True),
+        row("ben", "src-who-met", ["C"], False),
+        row("chidi", "src-who-met", ["B"], True),
     ]
     summary = room_summary(rows, outline, learners=["aiko", "ben", "chidi", "dan"])
     q = next(q for q in summary["questions"] if q["question_id"] == "src-who-met")
     assert q["label"] == "01 Q1"
-    assert q["first"] == {"B": 2, "C": 1} and q["current"] == {"C": 2, "B": 1}
+    assert q["first"] == {"C": 2, "B": 1} and q["current"] == {"B": 2, "C": 1}
     assert (q["first_correct_pct"], q["current_correct_pct"]) == (33.3, 66.7)
-    assert q["top_wrong"][0]["key"] == "B" and q["top_wrong"][0]["count"] == 2
+    assert q["top_wrong"][0]["key"] == "C" and q["top_wrong"][0]["count"] == 2
     assert "Foreign Ministry" in q["top_wrong"][0]["misconception"]
     assert summary["not_started"] == [pseudonym("dan")]
     assert "aiko" not in json.dumps(summary)  # pseudonyms unless revealed
@@ -134,24 +134,24 @@ def test_summary_shows_round_one_against_round_two(outline) -> None:
         {"id": 7, "bank": "01_reading_the_source", "question_id": "src-who-met", "phase": "vote2"}
     ]
     rows = [
-        row("aiko", "src-who-met", ["B"], False, round_id=7, vote=1),
-        row("ben", "src-who-met", ["B"], False, round_id=7, vote=1),
-        row("aiko", "src-who-met", ["C"], True, round_id=7, vote=2),
-        row("ben", "src-who-met", ["C"], True, round_id=7, vote=2),
+        row("aiko", "src-who-met", ["C"], False, round_id=7, vote=1),
+        row("ben", "src-who-met", ["C"], False, round_id=7, vote=1),
+        row("aiko", "src-who-met", ["B"], True, round_id=7, vote=2),
+        row("ben", "src-who-met", ["B"], True, round_id=7, vote=2),
     ]
     summary = room_summary(rows, outline, rounds=rounds)
     votes = summary["rounds"][0]["votes"]
-    assert votes["1"]["distribution"] == {"B": 2} and votes["1"]["correct_pct"] == 0.0
-    assert votes["2"]["distribution"] == {"C": 2} and votes["2"]["correct_pct"] == 100.0
+    assert votes["1"]["distribution"] == {"C": 2} and votes["1"]["correct_pct"] == 0.0
+    assert votes["2"]["distribution"] == {"B": 2} and votes["2"]["correct_pct"] == 100.0
     q = next(q for q in summary["questions"] if q["question_id"] == "src-who-met")
     assert q["first"] == {}  # votes are not first tries
 
 
 def test_mastery_per_objective_counts_latest_answers(outline) -> None:
     rows = [
-        row("aiko", "src-who-met", ["C"], True),
+        row("aiko", "src-who-met", ["B"], True),
         row("aiko", "src-occasion", ["false"], False),
-        row("ben", "src-who-met", ["C"], True),
+        row("ben", "src-who-met", ["B"], True),
     ]
     mastery = {m["objective"]: m for m in room_summary(rows, outline)["mastery"]}
     assert mastery["who-where"]["mastery_pct"] == 75.0  # aiko 1 of 2, ben 1 of 1
@@ -368,16 +368,16 @@ def test_a_checked_answer_reaches_the_room(
     from japan_nato.progress import ProgressStore
 
     q = quiz("01_reading_the_source", store=ProgressStore(tmp_path / "p.sqlite"))
-    q.answer("src-who-met", "B")
-    q.answer("src-dateline-tells", ["B", "D"])
+    q.answer("src-who-met", "C")
+    q.answer("src-dateline-tells", ["B", "C"])
     client = room_client.get_client()
     assert client is not None
     try:
         assert client.wait_sent(timeout=20)
         rows = service.store.answers("chidi")
         assert [(r["question_id"], r["options"], r["correct"]) for r in rows] == [
-            ("src-who-met", ["B"], False),
-            ("src-dateline-tells", ["B", "D"], True),
+            ("src-who-met", ["C"], False),
+            ("src-dateline-tells", ["B", "C"], True),
         ]
         assert rows[0]["objective"] == "who-where"
     finally:

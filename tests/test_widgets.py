@@ -42,8 +42,8 @@ fact_ids = ["A01"]
 hint = "<img src=x onerror=alert('hint')>"
 explanation = "<script>alert('explanation')</script>"
 options = [
-  { text = "<b>right</b>", correct = true },
   { text = "<i>wrong</i>", feedback = "<script>alert('feedback')</script>" },
+  { text = "<b>right</b>", correct = true },
 ]
 
 [[questions]]

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from japan_nato.dataset import Evidence, Sentence
     from japan_nato.exercises import Exercise
     from japan_nato.instructor.gain import LearnerGain
+    from japan_nato.quiz.policy import OpenRound
     from japan_nato.views.setup_check import SetupReport
 
 
@@ -121,6 +122,13 @@ def send_to_room(bank: str, question: Question, answer: Any, result: Result) -> 
     hand_over(bank, question, answer, result)
 
 
+def open_round(question_id: str, bank: str) -> OpenRound | None:
+    """Return the peer-instruction round open on a question in the workshop room, or None."""
+    from japan_nato.room.client import open_round as room_round
+
+    return room_round(question_id, bank)
+
+
 def quiz(
     bank: str,
     *,
@@ -130,7 +138,14 @@ def quiz(
     """Return the quiz for a bank; answers go to store (default: the learner's progress file)."""
     where = course(data_dir)
     store = default_store() if store is None else store
-    return Quiz(where.bank(bank), store, where.data_dir, show=show_quiz, on_answer=send_to_room)
+    return Quiz(
+        where.bank(bank),
+        store,
+        where.data_dir,
+        show=show_quiz,
+        on_answer=send_to_room,
+        rounds=open_round,
+    )
 
 
 def review_quiz(
@@ -141,7 +156,9 @@ def review_quiz(
 ) -> ReviewQuiz:
     """Return a review quiz of the teaching banks: missed questions first, then a seeded sample."""
     store = default_store() if store is None else store
-    return _review_quiz(size, seed, store, data_dir, show=show_quiz, on_answer=send_to_room)
+    return _review_quiz(
+        size, seed, store, data_dir, show=show_quiz, on_answer=send_to_room, rounds=open_round
+    )
 
 
 def progress(

@@ -73,6 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="do not run the exercises' code (solutions and wrong answers); check the rest",
     )
+    sub.add_argument(
+        "--lint-figures",
+        action="store_true",
+        help="also print the bank lint's figures (correct letters, longest keys, true/false)",
+    )
     sub.set_defaults(handler=_validate)
 
     sub = commands.add_parser(
@@ -239,6 +244,8 @@ def _validate(args: argparse.Namespace) -> int:
     from japan_nato.validate import validate_all
 
     report = validate_all(args.data_dir, execute=not args.no_exec)
+    if args.lint_figures and report.lint:
+        print("Bank lint figures:\n" + report.lint)
     if not report.problems:
         print(report.summary)
         return EXIT_OK

@@ -15,6 +15,7 @@ class ValidationReport:
 
     problems: list[Problem]
     counts: dict[str, int] = field(default_factory=dict)
+    lint: str = ""  # the bank lint's figures, a few lines (empty when the banks do not load)
 
     @property
     def ok(self) -> bool:
@@ -52,8 +53,12 @@ def validate_all(data_dir: str | Path | None = None, *, execute: bool = True) ->
     problems.extend(bank_issues)
     names = bank_names(data_dir)
     counts["banks"] = len(names)
+    lint = ""
     if not bank_issues:
         counts["questions"] = sum(len(load_bank(name, data_dir).questions) for name in names)
+        lint_issues, figures = _lint(data_dir)
+        problems.extend(lint_issues)
+        lint = figures
     exercise_issues = exercise_problems(data_dir, execute=execute)
     if problems:
         # A broken table makes every exercise that loads it fail too; name the table once.
@@ -61,4 +66,16 @@ def validate_all(data_dir: str | Path | None = None, *, execute: bool = True) ->
     problems.extend(exercise_issues)
     if not exercise_issues:
         counts["exercises"] = len(exercise_ids(data_dir))
-    return ValidationReport(problems, counts)
+    return ValidationReport(problems, counts, lint)
+
+
+def _lint(data_dir: str | Path | None) -> tuple[list[Problem], str]:
+    """Lint the banks for answers guessable from their form, in the order options are shown."""
+    from japan_nato.dataset.paths import resolve_data_dir
+    from japan_nato.quiz.lint import lint_problems, load_banks
+    from japan_nato.quiz.types.fields import option_order
+
+    raw = load_banks(resolve_data_dir(data_dir) / "quizzes")
+    banks = {f"quizzes/{name}": bank for name, bank in raw.items()}
+    problems, figures = lint_problems(banks, order=option_order)
+    return problems, figures.summary()

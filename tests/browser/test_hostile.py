@@ -34,7 +34,7 @@ def test_hostile_bank_is_text_and_runs_nothing(
     """Prompts, options, items, terms, feedback, hints and explanations appear verbatim."""
     data = _hostile_data(lab_server)
     bank = lab.bank_toml("hostile", data)
-    questions = {q["id"]: q for q in bank["questions"]}
+    questions = lab.bank_questions("hostile", data)  # options in the order shown
     lab.write_notebook(
         lab_server.root / "hostile.ipynb",
         [f"from japan_nato import quiz\nquiz('hostile', data_dir={str(data)!r})"],
@@ -71,19 +71,21 @@ def test_hostile_bank_is_text_and_runs_nothing(
             match.get_by_role("combobox", name=f"Definition for {number}"), pair["definition"]
         )
 
-    # Feedback, hint and explanation of a wrong choice, shown after Check.
-    wrong = questions["hostile-choice"]["options"][1]
-    choice.get_by_role("radio", name=f"B. {wrong['text']}", exact=True).check()
+    # Feedback of a wrong choice after Check; the explanation behind Show answer; the hint.
+    options = questions["hostile-choice"]["options"]
+    at = next(i for i, o in enumerate(options) if not o.get("correct"))
+    choice.get_by_role("radio", name=f"{LETTERS[at]}. {options[at]['text']}", exact=True).check()
     lab.click_check(choice)
-    expect(lab.feedback(choice)).to_contain_text(wrong["feedback"])
+    expect(lab.feedback(choice)).to_contain_text(options[at]["feedback"])
+    choice.get_by_role("button", name="Show answer").click()
     expect(lab.feedback(choice)).to_contain_text(questions["hostile-choice"]["explanation"])
     choice.get_by_role("button", name="Hint").click()
     expect(choice.locator(".jn-hint")).to_contain_text(questions["hostile-choice"]["hint"])
-    many.get_by_role(
-        "checkbox", name=f"C. {questions['hostile-many']['options'][2]['text']}", exact=True
-    ).check()
+    options = questions["hostile-many"]["options"]
+    at = next(i for i, o in enumerate(options) if not o.get("correct"))
+    many.get_by_role("checkbox", name=f"{LETTERS[at]}. {options[at]['text']}", exact=True).check()
     lab.click_check(many)
-    expect(lab.feedback(many)).to_contain_text(questions["hostile-many"]["options"][2]["feedback"])
+    expect(lab.feedback(many)).to_contain_text(options[at]["feedback"])
     lab.click_check(match)
     expect(lab.feedback(match)).to_contain_text("✓ Correct.")
     short = lab.quiz_card(page, "hostile-short")

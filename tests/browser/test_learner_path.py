@@ -36,12 +36,16 @@ def test_wrong_then_right_then_evidence_then_restart(page: Page, lab_server: lab
     expect(score).to_have_text(f"Score: 0 of {total} correct")
     expect(card).not_to_contain_text("✓ Answered correctly")
 
-    # 1. A wrong answer: the chosen option's own feedback, then the explanation, in words.
+    # 1. A first wrong answer: the chosen option's own feedback and "try again", no explanation;
+    # a second wrong try adds the explanation, after the option's feedback.
     card.get_by_role("radio", name=wrong_label, exact=True).check()
     lab.click_check(card)
     said = lab.feedback(card)
     expect(said).to_contain_text("✗ Not quite.")
     expect(said).to_contain_text(wrong["feedback"])
+    expect(said).to_contain_text("Try again")
+    expect(said).not_to_contain_text(question["explanation"])
+    lab.click_check(card)
     expect(said).to_contain_text(question["explanation"])
     text = said.inner_text()
     assert text.index(wrong["feedback"]) < text.index(question["explanation"]), text
@@ -69,13 +73,13 @@ def test_wrong_then_right_then_evidence_then_restart(page: Page, lab_server: lab
     assert re.sub(r"\s+", " ", sentence.strip()) in re.sub(r"\s+", " ", article), sentence
     expect(card.get_by_role("button", name="Hide evidence")).to_be_visible()
 
-    # 4. Both answers are in the SQLite file the server was pointed at ($JAPAN_NATO_PROGRESS).
+    # 4. All three answers are in the SQLite file the server was pointed at ($JAPAN_NATO_PROGRESS).
     from japan_nato.progress import ProgressStore
 
     with ProgressStore(lab_server.progress) as store:
         attempts = store.attempts(BANK)
     mine = attempts[attempts["question_id"] == QUESTION]
-    assert [bool(c) for c in mine["correct"]] == [False, True], attempts
+    assert [bool(c) for c in mine["correct"]] == [False, False, True], attempts
 
     # 5. Restart the kernel and run everything again: the answer came back from SQLite.
     lab.restart_and_run_all(page)

@@ -462,8 +462,14 @@ def bank_toml(name: str, data_dir: Path = REPO / "data") -> dict[str, Any]:
 
 
 def bank_questions(name: str, data_dir: Path = REPO / "data") -> dict[str, dict[str, Any]]:
-    """Return a bank's questions by id, in bank order."""
-    return {q["id"]: q for q in bank_toml(name, data_dir)["questions"]}
+    """Return a bank's questions by id, in bank order; options in the order the card shows them."""
+    from japan_nato.quiz.types.fields import option_order
+
+    questions = bank_toml(name, data_dir)["questions"]
+    for q in questions:
+        if "options" in q:
+            q["options"] = [q["options"][i] for i in option_order(q["id"], len(q["options"]))]
+    return {q["id"]: q for q in questions}
 
 
 def banks_shown(notebook: Path) -> list[str]:

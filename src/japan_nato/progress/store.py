@@ -25,7 +25,6 @@ from japan_nato.progress.location import ENV_PATH, clean_name, default_learner, 
 from japan_nato.progress.migrations import (
     ATTEMPT_COLUMNS,
     _Corrupt,
-    _migrate,
     _rollback,
     _TooNew,
 )

@@ -3,6 +3,7 @@
 from japan_nato.quiz.answers import LETTERS, letter_range, normalise
 from japan_nato.quiz.bank import all_bank_problems, bank_names, bank_problems, load_bank
 from japan_nato.quiz.model import HELP_SURFACES, Bank, Option, ProgressStoreLike, Question, Result
+from japan_nato.quiz.policy import MODES, OpenRound, RoundProvider
 from japan_nato.quiz.review import ReviewQuiz, review_quiz
 from japan_nato.quiz.session import Quiz, progress
 from japan_nato.quiz.types import (
@@ -18,6 +19,9 @@ from japan_nato.quiz.types import (
 __all__ = [
     "HELP_SURFACES",
     "LETTERS",
+    "MODES",
+    "OpenRound",
+    "RoundProvider",
     "QUESTION_TYPES",
     "Bank",
     "Matching",

@@ -21,10 +21,19 @@ ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 FACT_ID_PATTERN = re.compile(r"[ACGT][0-9]{2,}")
 
 
-# A bank's top-level `mode`: practice (feedback at once) or exam (feedback when submitted).
-BANK_MODES = ("practice", "exam")
+COMMON_FIELDS = (
+    "id",
+    "type",
+    "prompt",
+    "objective",
+    "fact_ids",
+    "explanation",
+    "hint",
+    "length_reason",  # why the key may be longer than its distractors (read by the bank lint)
+)
 
-COMMON_FIELDS = ("id", "type", "prompt", "objective", "fact_ids", "explanation", "hint")
+# A bank's feedback mode; "vote" is not one: a peer-instruction round opens per question.
+BANK_MODES = ("practice", "exam")
 
 
 # A bank name is a file name in quizzes/, never a path: "../x" must not reach another folder.
@@ -144,8 +153,9 @@ def _question_problems(
     for name in ("prompt", "explanation"):
         if not isinstance(raw.get(name), str) or not raw[name].strip():
             problems.append((name, "must be a non-empty string"))
-    if not isinstance(raw.get("hint", ""), str):
-        problems.append(("hint", "must be a string"))
+    for name in ("hint", "length_reason"):
+        if not isinstance(raw.get(name, ""), str):
+            problems.append((name, "must be a string"))
     objective = raw.get("objective")
     if not isinstance(objective, str):
         problems.append(
@@ -215,9 +225,10 @@ def _header_problems(file: str, text: str, raw: dict[str, Any]) -> list[Problem]
         problems.append(Problem(file, bank_line, "bank.notebook", "must be a string"))
     mode = raw.get("mode", "practice")
     if mode not in BANK_MODES:
+        why = " (vote is per round: the instructor opens it)" if mode == "vote" else ""
         line = _first_line(text, r"mode\s*=")
         known = " or ".join(repr(m) for m in BANK_MODES)
-        problems.append(Problem(file, line, "mode", f"must be {known}, not {mode!r}"))
+        problems.append(Problem(file, line, "mode", f"must be {known}, not {mode!r}{why}"))
     unknown = sorted(set(raw) - {"mode", "bank", "objectives", "questions"})
     if unknown:
         problems.append(Problem(file, None, "", f"unknown table(s): {', '.join(unknown)}"))

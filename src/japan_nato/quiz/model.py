@@ -43,6 +43,7 @@ class Option:
     text: str
     correct: bool = False
     feedback: str = ""
+    position: int = 0  # its place in the bank file; options are shown in a seeded order
 
 
 @dataclass(frozen=True)
@@ -198,6 +199,22 @@ class Question:
         """Return (a wrong answer, what the learner is told) for the answer key (default: none)."""
         return []
 
+    def choices(self) -> tuple[tuple[str, str], ...]:
+        """Return (key, text) of each choice as shown, for tallies (default: none, free answer)."""
+        return ()
+
+    def correct_keys(self) -> tuple[str, ...]:
+        """Return the keys of the right choices (default: none)."""
+        return ()
+
+    def wrong_feedback_by_key(self) -> dict[str, str]:
+        """Return what a wrong choice's key tells the learner (default: nothing)."""
+        return {}
+
+    def chosen_labels(self, parsed: Any) -> list[str]:
+        """Return the choice keys a parsed answer picked (default: its canonical text)."""
+        return [self.format_answer(parsed)]
+
     def example_answers(self) -> tuple[Any, Any]:
         """Return (a right answer, a well-formed wrong answer) in the plainest accepted form."""
         raise NotImplementedError
@@ -226,4 +243,4 @@ class Bank:
     notebook: str
     objectives: dict[str, str]
     questions: tuple[Question, ...]
-    mode: str = "practice"  # "exam": feedback deferred until the form is submitted
+    mode: str = "practice"  # "practice" (feedback at once) or "exam" (feedback on submit)

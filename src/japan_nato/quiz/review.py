@@ -10,6 +10,7 @@ from typing import Any
 from japan_nato.errors import UsageError
 from japan_nato.quiz.bank import bank_names, load_bank
 from japan_nato.quiz.model import Bank, ProgressStoreLike, Question
+from japan_nato.quiz.policy import RoundProvider
 from japan_nato.quiz.session import AnswerListener, Quiz
 
 REVIEW_NAME = "review"
@@ -54,6 +55,7 @@ class ReviewQuiz(Quiz):
         data_dir: str | Path | None = None,
         show: Callable[[Quiz], None] | None = None,
         on_answer: AnswerListener | None = None,
+        rounds: RoundProvider | None = None,
     ) -> None:
         """Wrap (bank, question) pairs in a synthetic bank named 'review'."""
         again = f" ({len(missed)} missed before, asked again first)" if missed else ""
@@ -64,7 +66,7 @@ class ReviewQuiz(Quiz):
             objectives=objectives,
             questions=tuple(question for _, question in questions),
         )
-        super().__init__(bank, store, data_dir, show=show, on_answer=on_answer)
+        super().__init__(bank, store, data_dir, show=show, on_answer=on_answer, rounds=rounds)
         self.home: dict[str, str] = {question.id: name for name, question in questions}
         self.missed: list[str] = list(missed)
         self.seed = seed
@@ -107,6 +109,7 @@ def review_quiz(
     *,
     show: Callable[[Quiz], None] | None = None,
     on_answer: AnswerListener | None = None,
+    rounds: RoundProvider | None = None,
 ) -> ReviewQuiz:
     """Return a review quiz of the teaching banks: missed questions first, then a seeded sample."""
     if size < 1:
@@ -136,4 +139,5 @@ def review_quiz(
         data_dir=data_dir,
         show=show,
         on_answer=on_answer,
+        rounds=rounds,
     )

@@ -432,16 +432,7 @@ def set_display_name(name: str) -> str | None:
 
 def chosen_options(question: Any, answer: Any) -> list[str]:
     """Return the options a valid answer chose: letters, "true"/"false", or the answer text."""
-    from japan_nato.quiz import LETTERS, MultipleSelect, SingleChoice, TrueFalse
-
-    parsed = question.parse(answer)
-    if isinstance(question, SingleChoice):
-        return [LETTERS[parsed]]
-    if isinstance(question, MultipleSelect):
-        return [LETTERS[i] for i in sorted(parsed)]
-    if isinstance(question, TrueFalse):
-        return ["true" if parsed else "false"]
-    return [question.format_answer(parsed)]
+    return list(question.chosen_labels(question.parse(answer)))
 
 
 def hand_over(bank: str, question: Any, answer: Any, result: Any) -> None:

@@ -112,14 +112,7 @@ class Outline:
 
 def course_outline(data_dir: str | Path | None = None) -> Outline:
     """Read every bank of the course into an Outline (course order, then bank order)."""
-    from japan_nato.quiz import (
-        LETTERS,
-        MultipleSelect,
-        SingleChoice,
-        TrueFalse,
-        bank_names,
-        load_bank,
-    )
+    from japan_nato.quiz import bank_names, load_bank
 
     banks, questions, objectives = [], [], {}
     loaded = [(name, load_bank(name, data_dir)) for name in bank_names(data_dir)]
@@ -130,19 +123,9 @@ def course_outline(data_dir: str | Path | None = None) -> Outline:
         objectives.update(bank.objectives)
         prefix = name.split("_", 1)[0]
         for number, question in enumerate(bank.questions, start=1):
-            choices: tuple[tuple[str, str], ...] = ()
-            correct: tuple[str, ...] = ()
-            wrong: dict[str, str] = {}
-            if isinstance(question, SingleChoice | MultipleSelect):
-                choices = tuple((LETTERS[i], o.text) for i, o in enumerate(question.options))
-                correct = tuple(LETTERS[i] for i, o in enumerate(question.options) if o.correct)
-                wrong = {
-                    LETTERS[i]: o.feedback for i, o in enumerate(question.options) if not o.correct
-                }
-            elif isinstance(question, TrueFalse):
-                choices = (("true", "True"), ("false", "False"))
-                correct = ("true" if question.answer else "false",)
-                wrong = {"false" if question.answer else "true": question.feedback}
+            choices = question.choices()
+            correct = question.correct_keys()
+            wrong = question.wrong_feedback_by_key()
             questions.append(
                 OutlineQuestion(
                     bank=name,

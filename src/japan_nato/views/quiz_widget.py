@@ -52,10 +52,12 @@ def evidence_html(fact_ids: tuple[str, ...], data_dir: str | Path | None = None)
     return '<div class="jn-evidence-list">' + "".join(parts) + "</div>"
 
 
-def _buttons(question: Question, number: int) -> tuple[w.Button, w.Button, w.Button]:
+def _buttons(
+    question: Question, number: int, mode: str = "practice"
+) -> tuple[w.Button, w.Button, w.Button]:
     """Return a card's Check, Hint and Show evidence buttons, each saying what it does."""
     check_button = w.Button(
-        description="Check",
+        description="Save" if mode == "exam" else "Check",
         tooltip=f"Check your answer to question {number}",
         button_style="primary",
     )
@@ -91,7 +93,11 @@ class QuestionCard(w.VBox):
             value=f'<p class="jn-prompt"><strong>{number}.</strong> '
             f"{html.escape(question.prompt)}</p>"
         )
-        check_button, hint_button, evidence_button = _buttons(question, number)
+        check_button, hint_button, evidence_button = _buttons(question, number, quiz.mode)
+        answer_button = w.Button(
+            description="Show answer",
+            tooltip=f"Show the answer and the explanation of question {number}",
+        )
         feedback = w.HTML(value="")
         hint = w.HTML(value="")
         evidence = w.HTML(value="")
@@ -100,7 +106,7 @@ class QuestionCard(w.VBox):
                 status,
                 prompt,
                 controls.box,
-                w.HBox([check_button, hint_button, evidence_button]),
+                w.HBox([check_button, hint_button, evidence_button, answer_button]),
                 feedback,
                 hint,
                 evidence,
@@ -115,6 +121,7 @@ class QuestionCard(w.VBox):
         self.check_button = check_button
         self.hint_button = hint_button
         self.evidence_button = evidence_button
+        self.answer_button = answer_button
         self.feedback = feedback
         self.hint = hint
         self.evidence = evidence
@@ -124,6 +131,7 @@ class QuestionCard(w.VBox):
         check_button.on_click(self._check)
         hint_button.on_click(self._toggle_hint)
         evidence_button.on_click(self._toggle_evidence)
+        answer_button.on_click(self._show_answer)
 
     def answer(self) -> Any:
         """Return the answer the controls currently hold."""
@@ -151,10 +159,21 @@ class QuestionCard(w.VBox):
             note = f"<p>Your answer was not saved: {html.escape(str(err))}</p>"
         self.last_result = result
         self.feedback.value = feedback_html(widget_result(self.question, result)) + note
-        if result.correct:
+        # The quiz core decides what is told: in a vote or an exam the verdict is withheld.
+        if result.feedback.correct:
             self.status.value = "<p>✓ Answered correctly</p>"
         if self._on_result is not None:
             self._on_result(result)
+
+    def _show_answer(self, _button: Any = None) -> None:
+        self.feedback.value = self.quiz.reveal(self.question.id).card_html()
+
+    def show_result(self, result: Result) -> None:
+        """Place a result the quiz gave later (an exam form's feedback on submit)."""
+        self.last_result = result
+        self.feedback.value = feedback_html(result)
+        if result.feedback.correct:
+            self.status.value = "<p>✓ Answered correctly</p>"
 
     def _toggle_hint(self, _button: Any = None) -> None:
         if self.hint.value:
@@ -199,6 +218,15 @@ class QuizWidget(w.VBox):
             )
         title = w.HTML(value=f"<h3>{html.escape(quiz.title)}</h3>")
         children = [w.HTML(value=css()), title, score_line, *cards.values()]
+        self.submit_button: w.Button | None = None
+        if quiz.mode == "exam":
+            self.submit_button = w.Button(
+                description="Submit answers",
+                tooltip="Submit the whole form and see the feedback on every answer",
+                button_style="primary",
+            )
+            self.submit_button.on_click(self._submit)
+            children.append(self.submit_button)
         # Without it, typing "d d" while a radio button has the focus deletes a notebook cell.
         children.append(ShortcutGuard(layout=w.Layout(display="none")))
         super().__init__(children=children)
@@ -208,7 +236,24 @@ class QuizWidget(w.VBox):
         self.score_line = score_line
         self._update_score()
 
+    def _submit(self, _button: Any = None) -> None:
+        for question_id, result in self.quiz.submit().items():
+            self.cards[question_id].show_result(result)
+        for card in self.cards.values():
+            card.check_button.description = "Check"
+        if self.submit_button is not None:
+            self.submit_button.disabled = True
+            self.submit_button.description = "Submitted"
+        self._update_score()
+
     def _update_score(self, _result: Result | None = None) -> None:
+        if self.quiz.mode == "exam":
+            answered, total = len(self.quiz.answered()), len(self.quiz.questions)
+            self.score_line.value = (
+                f'<p class="jn-score" role="status"><strong>Answered:</strong> '
+                f"{answered} of {total}; you see the feedback when you submit.</p>"
+            )
+            return
         correct, total = self.quiz.score()
         self.score_line.value = (
             f'<p class="jn-score" role="status"><strong>Score:</strong> '

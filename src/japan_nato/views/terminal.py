@@ -91,6 +91,13 @@ def run_terminal_quiz(
     print("", file=out)
     if not finished:
         say("End of input: the quiz stopped here.")
+    if quiz.mode == "exam":
+        # The form is submitted at the end: now every answer's feedback is shown.
+        graded = quiz.submit()
+        right = sum(1 for result in graded.values() if result.correct)
+        for number, question in enumerate(quiz.questions, start=1):
+            if question.id in graded:
+                say(f"{number}. [{question.id}] {graded[question.id].message}")
     saved, _ = quiz.score()
     say(f"Score: {right} of {total} correct this time; {saved} of {total} in your progress.")
     return right, total
@@ -133,6 +140,8 @@ def _ask(
         say(result.with_help(terminal_help(question)).message)
         if unsaved:
             say(unsaved)
+        if quiz.can_retry(question.id):
+            continue  # a first wrong try in practice: the learner tries again
         return int(result.correct)
 
 

@@ -7,18 +7,26 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     pass
-from japan_nato.quiz.answers import LETTERS, normalise
+from japan_nato.quiz.answers import LETTERS, normalise, seeded_order
 from japan_nato.quiz.model import Option
 
 
+def option_order(question_id: str, count: int) -> list[int]:
+    """Return the file positions of a question's options in the order they are shown."""
+    return seeded_order(question_id, count)
+
+
 def _options_from_raw(raw: Mapping[str, Any]) -> tuple[Option, ...]:
+    """Return the options in their shown (seeded) order, each knowing its file position."""
+    items = raw["options"]
     return tuple(
         Option(
-            text=str(item["text"]),
-            correct=bool(item.get("correct", False)),
-            feedback=str(item.get("feedback", "")),
+            text=str(items[i]["text"]),
+            correct=bool(items[i].get("correct", False)),
+            feedback=str(items[i].get("feedback", "")),
+            position=i,
         )
-        for item in raw["options"]
+        for i in option_order(str(raw["id"]), len(items))
     )
 
 

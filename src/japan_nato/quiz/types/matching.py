@@ -29,9 +29,24 @@ class Matching(Question):
 
     type_name: ClassVar[str] = "matching"
     type_label: ClassVar[str] = "matching"
-    fields: ClassVar[tuple[str, ...]] = ("pairs",)
+    fields: ClassVar[tuple[str, ...]] = ("pairs", "misplaced")
 
     pairs: tuple[tuple[str, str], ...]
+    # (term, wrong definition or "" for any wrong one, feedback): said for that misplacement
+    misplaced: tuple[tuple[str, str, str], ...] = ()
+
+    def misplacement_feedback(self, parsed: tuple[int, ...]) -> str:
+        """Return what the bank says about each wrong match in a parsed answer."""
+        said: list[str] = []
+        for term, chosen in enumerate(parsed):
+            if term == chosen:
+                continue
+            given = self.pairs[chosen][1]
+            for name, definition, feedback in self.misplaced:
+                wanted = name == self.terms[term] and definition in ("", given)
+                if wanted and feedback not in said:
+                    said.append(feedback)
+        return " ".join(said)
 
     @property
     def terms(self) -> tuple[str, ...]:
@@ -94,6 +109,7 @@ class Matching(Question):
             return self._result(True, right=right, total=total)
         return self._result(
             False,
+            self.misplacement_feedback(parsed),
             score=f"{right} of {total} matched correctly.",
             right=right,
             total=total,
@@ -139,6 +155,13 @@ class Matching(Question):
         example = ", ".join(f"{n}={LETTERS[n - 1]}" for n in range(1, len(self.pairs) + 1))
         return f"Type term number = definition letter for every term, e.g. {example}."
 
+    def wrong_answer_feedback(self) -> list[tuple[str, str]]:
+        """Return each misplacement the bank explains, with its feedback."""
+        return [
+            (f"{term} → {definition or 'any other definition'}", feedback)
+            for term, definition, feedback in self.misplaced
+        ]
+
     def example_answers(self) -> tuple[Any, Any]:
         """Return the right matches and every definition moved one term on."""
         definitions = [d for _, d in self.pairs]
@@ -163,9 +186,43 @@ class Matching(Question):
             problems.append(("pairs", "terms must be unique"))
         if len({normalise(p["definition"]) for p in pairs}) != len(pairs):
             problems.append(("pairs", "definitions must be unique"))
-        return problems
+        own = {p["term"]: p["definition"] for p in pairs}
+        return problems + misplaced_problems(raw, own)
 
     @classmethod
     def from_raw(cls, common: dict[str, Any], raw: Mapping[str, Any]) -> Matching:
         """Build from validated TOML data."""
-        return cls(**common, pairs=tuple((p["term"], p["definition"]) for p in raw["pairs"]))
+        return cls(
+            **common,
+            pairs=tuple((p["term"], p["definition"]) for p in raw["pairs"]),
+            misplaced=tuple(
+                (m["term"], m.get("definition", ""), m["feedback"])
+                for m in raw.get("misplaced", [])
+            ),
+        )
+
+
+def misplaced_problems(raw: Mapping[str, Any], own: dict[str, str]) -> list[tuple[str, str]]:
+    """Check a matching question's misplaced table: known term, a wrong definition, feedback."""
+    entries = raw.get("misplaced", [])
+    if not isinstance(entries, list) or not all(isinstance(m, dict) for m in entries):
+        return [("misplaced", 'must be a list of { term = "...", feedback = "..." } tables')]
+    problems: list[tuple[str, str]] = []
+    for index, entry in enumerate(entries):
+        where = f"misplaced[{index}]"
+        unknown = sorted(set(entry) - {"term", "definition", "feedback"})
+        if unknown:
+            problems.append((where, f"unknown field(s): {', '.join(unknown)}"))
+        term, definition = entry.get("term"), entry.get("definition", "")
+        if term not in own:
+            problems.append((f"{where}.term", f"{term!r} is not one of the terms"))
+        elif definition and definition not in own.values():
+            problems.append(
+                (f"{where}.definition", f"{definition!r} is not one of the definitions")
+            )
+        elif definition and definition == own[term]:
+            problems.append((f"{where}.definition", "is the right definition of that term"))
+        feedback = entry.get("feedback")
+        if not isinstance(feedback, str) or not feedback.strip():
+            problems.append((f"{where}.feedback", "must be a non-empty string"))
+    return problems

@@ -65,8 +65,9 @@ class MultipleSelect(Question):
         )
 
     def format_answer(self, parsed: frozenset[int]) -> str:
-        """Return the chosen options' texts, in option order."""
-        return "; ".join(self.options[i].text for i in sorted(parsed))
+        """Return the chosen options' texts, in file order (the same whatever the shuffle)."""
+        chosen = sorted((self.options[i] for i in parsed), key=lambda o: o.position)
+        return "; ".join(o.text for o in chosen)
 
     def answer_help(self) -> str:
         """Say what a valid answer looks like."""
@@ -105,6 +106,22 @@ class MultipleSelect(Question):
         """Return the right options' texts and one wrong option's text."""
         right = [o.text for o in self.options if o.correct]
         return right, [o.text for o in self.options if not o.correct][:1]
+
+    def choices(self) -> tuple[tuple[str, str], ...]:
+        """Return (letter, text) of each option, as shown."""
+        return tuple((LETTERS[i], o.text) for i, o in enumerate(self.options))
+
+    def correct_keys(self) -> tuple[str, ...]:
+        """Return the letters of the right options, as shown."""
+        return tuple(LETTERS[i] for i, o in enumerate(self.options) if o.correct)
+
+    def wrong_feedback_by_key(self) -> dict[str, str]:
+        """Return each wrong option's letter with its feedback."""
+        return {LETTERS[i]: o.feedback for i, o in enumerate(self.options) if not o.correct}
+
+    def chosen_labels(self, parsed: frozenset[int]) -> list[str]:
+        """Return the chosen options' letters, in shown order."""
+        return [LETTERS[i] for i in sorted(parsed)]
 
     @classmethod
     def field_problems(cls, raw: Mapping[str, Any]) -> list[tuple[str, str]]:

@@ -26,9 +26,24 @@ class Ordering(Question):
 
     type_name: ClassVar[str] = "ordering"
     type_label: ClassVar[str] = "ordering"
-    fields: ClassVar[tuple[str, ...]] = ("items",)
+    fields: ClassVar[tuple[str, ...]] = ("items", "misplaced")
 
     items: tuple[str, ...]
+    # (item, an item it belongs after or "" for any misplacement, feedback)
+    misplaced: tuple[tuple[str, str, str], ...] = ()
+
+    def misplacement_feedback(self, parsed: tuple[int, ...]) -> str:
+        """Return what the bank says about each misplacement in a parsed answer."""
+        where = {self.items[index]: position for position, index in enumerate(parsed)}
+        said: list[str] = []
+        for item, before, feedback in self.misplaced:
+            if before:
+                hit = where[item] < where[before]
+            else:
+                hit = where[item] != self.items.index(item)
+            if hit and feedback not in said:
+                said.append(feedback)
+        return " ".join(said)
 
     @property
     def display_items(self) -> tuple[str, ...]:
@@ -58,6 +73,7 @@ class Ordering(Question):
             return self._result(True, right=right, total=total)
         return self._result(
             False,
+            self.misplacement_feedback(parsed),
             score=f"{right} of {total} in the right place.",
             right=right,
             total=total,
@@ -101,6 +117,13 @@ class Ordering(Question):
         numbers = " ".join(str(n) for n in range(1, len(self.items) + 1))
         return f"Type the letters first to last, e.g. {shown} (or numbers: {numbers})."
 
+    def wrong_answer_feedback(self) -> list[tuple[str, str]]:
+        """Return each misplacement the bank explains, with its feedback."""
+        return [
+            (f"{item} placed before {before}" if before else f"{item} out of place", feedback)
+            for item, before, feedback in self.misplaced
+        ]
+
     def example_answers(self) -> tuple[Any, Any]:
         """Return the items in order and in reverse order."""
         return list(self.items), list(reversed(self.items))
@@ -108,9 +131,37 @@ class Ordering(Question):
     @classmethod
     def field_problems(cls, raw: Mapping[str, Any]) -> list[tuple[str, str]]:
         """Check the items."""
-        return _string_list_problems(raw, "items", 3, 6)
+        problems = _string_list_problems(raw, "items", 3, 6)
+        items = raw.get("items")
+        if problems or not isinstance(items, list):
+            return problems
+        entries = raw.get("misplaced", [])
+        if not isinstance(entries, list) or not all(isinstance(m, dict) for m in entries):
+            return [("misplaced", 'must be a list of { item = "...", feedback = "..." } tables')]
+        for index, entry in enumerate(entries):
+            where = f"misplaced[{index}]"
+            unknown = sorted(set(entry) - {"item", "before", "feedback"})
+            if unknown:
+                problems.append((where, f"unknown field(s): {', '.join(unknown)}"))
+            item, before = entry.get("item"), entry.get("before", "")
+            if item not in items:
+                problems.append((f"{where}.item", f"{item!r} is not one of the items"))
+            elif before and before not in items:
+                problems.append((f"{where}.before", f"{before!r} is not one of the items"))
+            elif before and items.index(before) > items.index(item):
+                problems.append((f"{where}.before", "comes after the item in the right order"))
+            feedback = entry.get("feedback")
+            if not isinstance(feedback, str) or not feedback.strip():
+                problems.append((f"{where}.feedback", "must be a non-empty string"))
+        return problems
 
     @classmethod
     def from_raw(cls, common: dict[str, Any], raw: Mapping[str, Any]) -> Ordering:
         """Build from validated TOML data."""
-        return cls(**common, items=tuple(raw["items"]))
+        return cls(
+            **common,
+            items=tuple(raw["items"]),
+            misplaced=tuple(
+                (m["item"], m.get("before", ""), m["feedback"]) for m in raw.get("misplaced", [])
+            ),
+        )

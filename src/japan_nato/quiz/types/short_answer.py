@@ -30,12 +30,30 @@ class ShortAnswer(Question):
 
     type_name: ClassVar[str] = "short_answer"
     type_label: ClassVar[str] = "short answer"
-    fields: ClassVar[tuple[str, ...]] = ("answers", "number", "tolerance", "feedback")
+    fields: ClassVar[tuple[str, ...]] = (
+        "answers",
+        "number",
+        "tolerance",
+        "feedback",
+        "wrong_answers",
+    )
 
     answers: tuple[str, ...] = ()
     number: float | None = None
     tolerance: float = 0.0
     feedback: str = ""
+    # (a common wrong answer as written in the bank, what it tells the learner)
+    wrong_answers: tuple[tuple[str, str], ...] = ()
+
+    def _wrong_feedback(self, parsed: str | float) -> str:
+        """Return the feedback for a known wrong answer, else the general feedback."""
+        for wrong, feedback in self.wrong_answers:
+            try:
+                if self.parse(wrong) == parsed:
+                    return feedback
+            except InvalidAnswer:
+                continue
+        return self.feedback
 
     def parse(self, answer: Any) -> str | float:
         """Return the normalised text, or the number."""
@@ -78,7 +96,9 @@ class ShortAnswer(Question):
             correct = parsed in {normalise(a) for a in self.answers}
         if correct:
             return self._result(True)
-        return self._result(False, self.feedback, chosen_wrong=(self.format_answer(parsed)[:80],))
+        return self._result(
+            False, self._wrong_feedback(parsed), chosen_wrong=(self.format_answer(parsed)[:80],)
+        )
 
     def format_answer(self, parsed: str | float) -> str:
         """Return the normalised text or the number."""
@@ -105,7 +125,8 @@ class ShortAnswer(Question):
 
     def wrong_answer_feedback(self) -> list[tuple[str, str]]:
         """Return the feedback for any answer that is not accepted, if the bank gives one."""
-        return [("any other answer", self.feedback)] if self.feedback else []
+        known = list(self.wrong_answers)
+        return known + ([("any other answer", self.feedback)] if self.feedback else [])
 
     def example_answers(self) -> tuple[Any, Any]:
         """Return an accepted answer and one that is well formed but wrong."""
@@ -140,7 +161,7 @@ class ShortAnswer(Question):
                 problems.append(("tolerance", "must be a number >= 0"))
         if not isinstance(raw.get("feedback", ""), str):
             problems.append(("feedback", "must be a string"))
-        return problems
+        return problems + _wrong_answer_problems(raw)
 
     @classmethod
     def from_raw(cls, common: dict[str, Any], raw: Mapping[str, Any]) -> ShortAnswer:
@@ -152,4 +173,45 @@ class ShortAnswer(Question):
             number=None if number is None else float(number),
             tolerance=float(raw.get("tolerance", 0)),
             feedback=raw.get("feedback", ""),
+            wrong_answers=tuple(
+                (_as_text(w["answer"]), w["feedback"]) for w in raw.get("wrong_answers", [])
+            ),
         )
+
+
+def _as_text(value: Any) -> str:
+    """A wrong answer as a learner could type it ("7", not "7.0")."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _wrong_answer_problems(raw: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Check [[questions.wrong_answers]]: an answer that is not accepted, and its feedback."""
+    entries = raw.get("wrong_answers", [])
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        return [("wrong_answers", 'must be a list of { answer = "...", feedback = "..." } tables')]
+    problems: list[tuple[str, str]] = []
+    accepted = {normalise(a) for a in raw.get("answers", []) if isinstance(a, str)}
+    number = raw.get("number")
+    for index, entry in enumerate(entries):
+        where = f"wrong_answers[{index}]"
+        unknown = sorted(set(entry) - {"answer", "feedback"})
+        if unknown:
+            problems.append((where, f"unknown field(s): {', '.join(unknown)}"))
+        answer = entry.get("answer")
+        if isinstance(answer, bool) or not isinstance(answer, str | int | float):
+            problems.append((f"{where}.answer", "must be a string or a number"))
+        elif isinstance(number, int | float) and not isinstance(number, bool):
+            found = NUMBER_PATTERN.findall(str(answer))
+            tolerance = raw.get("tolerance", 0)
+            if len(found) != 1:
+                problems.append((f"{where}.answer", "must contain exactly one number"))
+            elif isinstance(tolerance, int | float) and abs(float(found[0]) - number) <= tolerance:
+                problems.append((f"{where}.answer", "is accepted as the right answer"))
+        elif normalise(str(answer)) in accepted:
+            problems.append((f"{where}.answer", "is one of the accepted answers"))
+        feedback = entry.get("feedback")
+        if not isinstance(feedback, str) or not feedback.strip():
+            problems.append((f"{where}.feedback", "must be a non-empty string"))
+    return problems

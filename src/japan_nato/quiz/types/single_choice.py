@@ -71,6 +71,22 @@ class SingleChoice(Question):
         right = next(o.text for o in self.options if o.correct)
         return right, next(o.text for o in self.options if not o.correct)
 
+    def choices(self) -> tuple[tuple[str, str], ...]:
+        """Return (letter, text) of each option, as shown."""
+        return tuple((LETTERS[i], o.text) for i, o in enumerate(self.options))
+
+    def correct_keys(self) -> tuple[str, ...]:
+        """Return the letters of the right options, as shown."""
+        return tuple(LETTERS[i] for i, o in enumerate(self.options) if o.correct)
+
+    def wrong_feedback_by_key(self) -> dict[str, str]:
+        """Return each wrong option's letter with its feedback."""
+        return {LETTERS[i]: o.feedback for i, o in enumerate(self.options) if not o.correct}
+
+    def chosen_labels(self, parsed: int) -> list[str]:
+        """Return the chosen option's letter."""
+        return [LETTERS[parsed]]
+
     @classmethod
     def field_problems(cls, raw: Mapping[str, Any]) -> list[tuple[str, str]]:
         """Check the options and that exactly one is correct."""

@@ -68,6 +68,22 @@ class TrueFalse(Question):
         """Return the right value and the wrong one."""
         return self.answer, not self.answer
 
+    def choices(self) -> tuple[tuple[str, str], ...]:
+        """Return the two choices."""
+        return (("true", "True"), ("false", "False"))
+
+    def correct_keys(self) -> tuple[str, ...]:
+        """Return the key of the right value."""
+        return ("true" if self.answer else "false",)
+
+    def wrong_feedback_by_key(self) -> dict[str, str]:
+        """Return the wrong value's key with its feedback."""
+        return {"false" if self.answer else "true": self.feedback}
+
+    def chosen_labels(self, parsed: bool) -> list[str]:
+        """Return "true" or "false"."""
+        return ["true" if parsed else "false"]
+
     @classmethod
     def field_problems(cls, raw: Mapping[str, Any]) -> list[tuple[str, str]]:
         """Check answer and feedback."""
