@@ -238,6 +238,6 @@ def lint_problems(
 def load_banks(directory: str | Path) -> dict[str, Bank]:
     """Parse every bank file in a directory with tomllib, keyed by file name."""
     return {
-        path.name: tomllib.loads(path.read_text(encoding="utf-8"))
+        path.name: tomllib.loads(path.read_text(encoding="utf-8-sig"))
         for path in sorted(Path(directory).glob("*.toml"))
     }
