@@ -33,7 +33,8 @@ LAYOUT_JS = """
   const canvas = document.createElement("canvas").getContext("2d");
   for (const card of document.querySelectorAll(".jn-quiz-card")) {
     const id = [...card.classList].find(c => c.startsWith("jn-q-"));
-    const labels = [...card.querySelectorAll(".widget-radio-box label, .widget-checkbox label:has(> input)")];
+    const options = ".widget-radio-box label, .widget-checkbox label:has(> input)";
+    const labels = [...card.querySelectorAll(options)];
     const boxes = labels.map(l => l.getBoundingClientRect());
     for (let i = 0; i < labels.length; i++) {
       const text = labels[i].textContent.trim().slice(0, 40);
@@ -197,7 +198,8 @@ def test_reopened_notebook_says_how_to_start_then_shows_answers(
     assert quiz_texts, "the saved notebook has no quiz text that says how to start it"
     assert all("Score:" not in t for t in quiz_texts), "the saved quiz text carries a score"
     assert not any(
-        "application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs
+        "application/vnd.jupyter.widget-view+json" in o.get("data", {})
+        for o in outputs
         if "".join(o.get("data", {}).get("text/plain", "")).startswith("Run this cell")
     ), "a quiz widget view was saved"
 
@@ -223,9 +225,11 @@ def test_reopened_notebook_says_how_to_start_then_shows_answers(
     quiz = page.locator(".jn-quiz").first
     expect(quiz).to_have_class(re.compile(r"\bjupyter-widgets-disconnected\b"))
     message = quiz.evaluate("q => getComputedStyle(q, '::before').content")
+    card_message = card.evaluate("c => getComputedStyle(c, '::before').content")
+    assert "run this cell again" in card_message, card_message
     assert "run this cell again" in message, message
     icons = quiz.evaluate(
-        "q => [...q.querySelectorAll('.jupyter-widgets-disconnected')]"
+        "q => [...q.querySelectorAll('.jupyter-widgets-disconnected:not(.jn-quiz-card)')]"
         ".filter(e => getComputedStyle(e, '::before').content !== 'none').length"
     )
     assert icons == 0, f"{icons} broken-link icons inside the quiz"

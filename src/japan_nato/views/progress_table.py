@@ -45,7 +45,7 @@ def progress_html(frame: pd.DataFrame) -> str:
     """Return the progress table as a small left-aligned HTML table that wraps on narrow screens."""
     rows = _rows(frame)
     cell = 'style="text-align: left; padding: 2px 10px 2px 0; vertical-align: top"'
-    head = "".join(f"<th scope=\"col\" {cell}>{h}</th>" for h in (rows[0] if rows else ()))
+    head = "".join(f'<th scope="col" {cell}>{h}</th>' for h in (rows[0] if rows else ()))
     body = "".join(
         "<tr>" + "".join(f"<td {cell}>{html.escape(v)}</td>" for v in r.values()) + "</tr>"
         for r in rows
@@ -53,7 +53,7 @@ def progress_html(frame: pd.DataFrame) -> str:
     return (
         '<div class="jn-progress" style="max-width: 100%; overflow-x: auto">'
         '<table style="border-collapse: collapse; table-layout: auto; max-width: 100%">'
-        f"<caption style=\"text-align: left; font-weight: bold\">Your progress</caption>"
+        f'<caption style="text-align: left; font-weight: bold">Your progress</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
     )
 
