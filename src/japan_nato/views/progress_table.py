@@ -65,7 +65,7 @@ class ProgressTable(pd.DataFrame):
     def _constructor(self) -> Any:
         return pd.DataFrame  # slices and computations are plain DataFrames again
 
-    def _repr_html_(self) -> str:  # type: ignore[override]
+    def _repr_html_(self) -> str:
         return progress_html(self)
 
     def __repr__(self) -> str:
