@@ -52,6 +52,11 @@ LAYOUT_JS = """
       }
     }
     if (card.scrollWidth > card.clientWidth + 1) problems.push(`${id}: the card scrolls sideways`);
+    for (const button of card.querySelectorAll("button")) {
+      if (button.scrollWidth > button.clientWidth + 1) {
+        problems.push(`${id}: button "${button.textContent.trim()}" is cut off`);
+      }
+    }
     const inner = card.clientWidth - 24;
     for (const select of card.querySelectorAll("select")) {
       canvas.font = getComputedStyle(select).font;
