@@ -1,10 +1,12 @@
-"""Regenerate docs/img/quiz-before.png and docs/img/quiz-after.png from a real JupyterLab.
+"""Regenerate docs/img/quiz-*.png (a card at 1024 px, a reopened notebook) from a real JupyterLab.
 
 Usage (from the repository root): python -m scripts.screenshots [--out docs/img]
 
 It starts the same hermetic JupyterLab as the browser tests (tests/support/lab.py), shows the
-quiz of notebook 01 in headless Chromium, and photographs one question card before answering and
-after a wrong answer (feedback and evidence open). Needs Debian's Chromium at /usr/bin/chromium.
+quiz of notebook 01 in headless Chromium in a 1024 px window, and photographs one question card
+before answering and after a wrong answer (feedback and evidence open); then it saves the
+notebook, starts a new kernel, reopens it (quiz-reopened.png: the saved text says how to start)
+and runs it again (quiz-restored.png: the last answer is back). Needs /usr/bin/chromium.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ REPO = lab.REPO
 BANK = "01_reading_the_source"
 QUESTION = "src-meeting-date"
 WRONG = "5 July 2022"  # the dateline misconception: its feedback is the point of the picture
-CARD_WIDTH = 800
+WINDOW = {"width": 1024, "height": 900}
 
 
 def shoot(out: Path) -> list[Path]:
@@ -39,17 +41,10 @@ def shoot(out: Path) -> list[Path]:
             with sync_playwright() as playwright:
                 browser = lab.launch_browser(playwright, f"{tmp}-browser")
                 try:
-                    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+                    page = browser.new_page(viewport=WINDOW)
                     lab.open_notebook(page, server, name)
-                    # Hide the file browser so the notebook, and the card, fill the width.
-                    page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current").click()
-                    page.locator("#jp-left-stack").wait_for(state="hidden")
                     lab.run_all(page)
                     card = lab.quiz_card(page, QUESTION)
-                    width = card.evaluate("c => c.getBoundingClientRect().width")
-                    page.set_viewport_size(
-                        {"width": round(1280 - (width - CARD_WIDTH)), "height": 1000}
-                    )
                     card.scroll_into_view_if_needed()
                     before = out / "quiz-before.png"
                     card.screenshot(path=str(before), animations="disabled")
@@ -58,13 +53,36 @@ def shoot(out: Path) -> list[Path]:
                     index = [o["text"] for o in option].index(WRONG)
                     card.get_by_role("radio", name=f"{'ABCDEF'[index]}. {WRONG}").check()
                     lab.click_check(card)
-                    expect(lab.feedback(card)).to_contain_text("✗ Not quite.")
+                    expect(lab.feedback(card)).to_contain_text("✗")
                     card.get_by_role("button", name="Show evidence").click()
                     expect(card.locator(".jn-evidence").first).to_be_visible()
                     page.evaluate("() => document.activeElement && document.activeElement.blur()")
                     card.scroll_into_view_if_needed()
                     after = out / "quiz-after.png"
                     card.screenshot(path=str(after), animations="disabled")
+
+                    # Save, close, a new kernel, reopen: what a learner sees coming back.
+                    page.locator(".jp-NotebookPanel .jp-Notebook").first.click(
+                        position={"x": 5, "y": 5}
+                    )
+                    page.keyboard.press("Control+s")
+                    page.wait_for_function(
+                        "() => !document.querySelector("
+                        "'.lm-DockPanel-tabBar .lm-mod-current.jp-mod-dirty')"
+                    )
+                    page.goto("about:blank")
+                    server.shutdown_kernels()
+                    lab.open_notebook(page, server, name)
+                    output = page.locator(".jp-OutputArea-output").first
+                    expect(output).to_contain_text("Run this cell to start the quiz")
+                    reopened = out / "quiz-reopened.png"
+                    page.screenshot(path=str(reopened), animations="disabled")
+                    lab.run_all(page)
+                    card = lab.quiz_card(page, QUESTION)
+                    expect(card.locator(".jn-restored")).to_be_visible()
+                    card.scroll_into_view_if_needed()
+                    restored = out / "quiz-restored.png"
+                    card.screenshot(path=str(restored), animations="disabled")
                     errors = lab.error_texts(page)
                     if errors:
                         raise RuntimeError(f"the notebook showed errors: {errors}")
@@ -74,7 +92,7 @@ def shoot(out: Path) -> list[Path]:
             leaked = server.stop()
         if leaked:
             raise RuntimeError(f"processes left running: {leaked}")
-    return [before, after]
+    return [before, after, reopened, restored]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import subprocess
 import sys
 from itertools import combinations
@@ -199,6 +200,18 @@ def test_figures_render_to_png_deterministically(tmp_path):
 def test_figures_show_themselves_in_jupyter_with_a_fixed_text():
     fig = figures.facts_by_topic_figure()
     assert fig._repr_png_().startswith(b"\x89PNG")
-    assert repr(fig) == f"<Figure: {fig.get_suptitle()}>"
+    assert repr(fig).startswith(f"Figure: {fig.get_suptitle()}. ")
+    assert "facts per topic" in repr(fig)
     width, height = fig.get_size_inches()
     assert width == figures.WIDTH and height < 12
+
+
+@pytest.mark.parametrize("make", list(figures.FIGURES.values()), ids=list(figures.FIGURES))
+def test_each_figure_has_a_text_alternative_and_its_data(make) -> None:
+    fig = make()
+    assert len(fig.description) > 40 and fig.description in repr(fig)
+    assert len(fig.data) >= 3
+    page = fig._repr_html_()
+    assert f'alt="{html.escape(fig.description, quote=True)}"' in page
+    assert "<details" in page and "<table" in page and "<NA>" not in page
+    assert page.count("<tr>") >= len(fig.data)

@@ -341,12 +341,17 @@ def test_script_bank_shows_as_text(shared_dir: Path) -> None:
 # --- repr ------------------------------------------------------------------------------
 
 
-def test_repr_is_the_quiz_text(widget: QuizWidget, test_quiz: Quiz) -> None:
-    assert repr(widget) == test_quiz.text()
+def test_repr_says_how_to_start_then_the_quiz_text(widget: QuizWidget, test_quiz: Quiz) -> None:
+    text = repr(widget)
+    assert text.splitlines()[0].startswith("Run this cell to start the quiz")
+    assert "Score:" not in text, "a stored score goes stale as soon as the learner answers"
+    for line in test_quiz.text().splitlines():
+        if not line.startswith("Score:"):
+            assert line.removesuffix("  ✓ answered correctly") in text
     assert not re.search(r"0x[0-9a-fA-F]{4,}", repr(widget))
     bundle = widget._repr_mimebundle_()
     assert bundle is not None
-    assert bundle["text/plain"] == test_quiz.text()
+    assert bundle["text/plain"] == text
     assert len(bundle["text/plain"]) > 110, "not cut short like ipywidgets' default"
     assert "application/vnd.jupyter.widget-view+json" in bundle
 
@@ -361,3 +366,47 @@ def test_show_and_ipython_display(test_quiz: Quiz, monkeypatch: pytest.MonkeyPat
     assert len(shown) == 2
     assert all(isinstance(obj, QuizWidget) for obj in shown)
     assert shown[0].quiz is test_quiz
+
+
+def test_a_new_widget_shows_the_last_answers_again(shared_dir: Path, tmp_path: Path) -> None:
+    from japan_nato.progress import ProgressStore
+
+    store = ProgressStore(tmp_path / "p.sqlite")
+    first = quiz("99_test", data_dir=shared_dir, store=store)
+    answered = {}
+    for question in first.questions:
+        right, wrong = question.example_answers()
+        answer = right if len(answered) % 2 == 0 else wrong
+        first.answer(question.id, answer)
+        answered[question.id] = question.check(answer)
+    again = QuizWidget(quiz("99_test", data_dir=shared_dir, store=store))
+    for qid, result in answered.items():
+        card = again.cards[qid]
+        assert card.last_result is not None, f"{qid}: nothing restored"
+        assert card.last_result.correct == result.correct
+        assert card.question.check(card.answer()).correct == result.correct
+        assert "Your last answer" in card.feedback.value
+
+
+def test_save_hook_drops_only_quiz_widget_views(widget: QuizWidget) -> None:
+    from japan_nato.views.save_hook import WIDGET_VIEW, pre_save_hook
+
+    quiz_output = {"output_type": "display_data", "data": widget._repr_mimebundle_()}
+    other = {"output_type": "display_data", "data": {"text/plain": "x", WIDGET_VIEW: {"a": 1}}}
+    model = {"type": "notebook", "content": {"cells": [{"outputs": [quiz_output, other]}]}}
+    pre_save_hook(model=model, path="n.ipynb", contents_manager=None)
+    assert WIDGET_VIEW not in quiz_output["data"]
+    assert quiz_output["data"]["text/plain"].startswith("Run this cell to start the quiz")
+    assert WIDGET_VIEW in other["data"]
+
+
+def test_save_hook_is_installed_as_server_config() -> None:
+    import json
+    import sys
+
+    config = Path(sys.prefix) / "etc/jupyter/jupyter_server_config.d/japan_nato.json"
+    shipped = Path(__file__).parents[1] / "jupyter-config/jupyter_server_config.d/japan_nato.json"
+    extensions = json.loads(shipped.read_text(encoding="utf-8"))["ServerApp"]["jpserver_extensions"]
+    assert extensions == {"japan_nato.views.save_hook": True}
+    assert config.is_file(), f"{config} missing: reinstall the package (make setup)"
+    assert config.read_text(encoding="utf-8") == shipped.read_text(encoding="utf-8")

@@ -165,7 +165,9 @@ def progress(
     store: ProgressStoreLike | None = None, data_dir: str | Path | None = None
 ) -> pd.DataFrame:
     """Return one row per bank: bank, title, questions, attempted, correct."""
-    return _progress(default_store() if store is None else store, data_dir)
+    from japan_nato.views.progress_table import ProgressTable
+
+    return ProgressTable(_progress(default_store() if store is None else store, data_dir))
 
 
 def my_gain(

@@ -85,7 +85,10 @@ def test_wrong_then_right_then_evidence_then_restart(page: Page, lab_server: lab
     lab.restart_and_run_all(page)
     card = lab.quiz_card(page, QUESTION)
     expect(card).to_contain_text("✓ Answered correctly before")
-    expect(lab.feedback(card)).to_have_count(0)  # a fresh card: the feedback came from the store
+    # A fresh card shows the last recorded answer again, chosen and with its feedback.
+    expect(card.get_by_role("radio", name=right_label, exact=True)).to_be_checked()
+    expect(card.locator(".jn-restored")).to_contain_text("Your last answer")
+    expect(lab.feedback(card)).to_contain_text("✓ Correct.")
     expect(page.locator(".jn-quiz").filter(has=card).locator(".jn-score")).to_have_text(
         f"Score: 1 of {total} correct"
     )

@@ -37,6 +37,16 @@ def _by_type(questions: dict[str, dict[str, Any]], kind: str, skip: set[str]) ->
     return next(q for q in questions.values() if q["type"] == kind and q["id"] not in skip)
 
 
+def _arrow_to(page: Page, card: Any, radio: Any) -> None:
+    """Tab into a radio group (one Tab stop), then arrow down to `radio`."""
+    lab.tab_to(page, card.get_by_role("radio").first)
+    for _ in range(8):
+        if lab.is_focused(radio):
+            return
+        page.keyboard.press("ArrowDown")
+    raise AssertionError(f"the arrow keys never reached {radio}")
+
+
 def test_every_question_type(page: Page, lab_server: lab.LabServer) -> None:
     """Mouse: five types; keyboard only: choice, short answer, true/false, matching; all right."""
     questions = lab.bank_questions(BANK)
@@ -95,12 +105,12 @@ def test_every_question_type(page: Page, lab_server: lab.LabServer) -> None:
         if question["type"] == "single_choice":
             (label,) = _correct_labels(question)
             radio = card.get_by_role("radio", name=label, exact=True)
-            lab.tab_to(page, radio)
+            _arrow_to(page, card, radio)
             page.keyboard.press("Space")
             expect(radio).to_be_checked()
         elif question["type"] == "true_false":
             radio = card.get_by_role("radio", name=str(question["answer"]), exact=True)
-            lab.tab_to(page, radio)
+            _arrow_to(page, card, radio)
             page.keyboard.press("Space")
             expect(radio).to_be_checked()
         else:

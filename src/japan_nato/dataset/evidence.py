@@ -8,6 +8,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from japan_nato.dataset.article import load_article, split_sentences
 from japan_nato.dataset.paths import ID_FIELDS, _dir_stamp, resolve_data_dir
 from japan_nato.dataset.tables import _table_cached
@@ -25,6 +27,12 @@ class Evidence:
     end: int
     source_name: str
     source_url: str
+    url_is_page: bool = True  # False when the URL is only the site's home page
+
+    @property
+    def rendering(self) -> bool:
+        """True when the excerpt is the course's English rendering, not a verbatim quote."""
+        return "rendering" in self.source_name.casefold()
 
     @property
     def quote(self) -> str:
@@ -38,14 +46,28 @@ class Evidence:
             html.escape(self.quote),
             html.escape(self.text[self.end :]),
         )
-        url = html.escape(self.source_url, quote=True)
+        name = html.escape(self.source_name)
+        if self.url_is_page:
+            url = html.escape(self.source_url, quote=True)
+            source = (
+                f'<a href="{url}" target="_blank" rel="noopener" '
+                f'style="color: #0B5CAD; text-decoration: underline">{name}</a>'
+            )
+        else:
+            source = f"{name} (no link recorded)"
+        if self.rendering:
+            marked = f'<mark class="jn-rendering">{quote}</mark>'
+            label = (
+                '<p class="jn-rendering-label"><em>English rendering by the course, '
+                "not a verbatim quote.</em></p>"
+            )
+        else:
+            marked, label = f"<mark>{quote}</mark>", ""
         return (
             f'<div class="jn-evidence"><p><strong>{html.escape(self.fact_id)}</strong>: '
             f"{html.escape(self.statement)}</p>"
-            f"<blockquote>{before}<mark>{quote}</mark>{after}</blockquote>"
-            f'<p>Source: <a href="{url}" target="_blank" rel="noopener" '
-            'style="text-decoration: underline">'
-            f"{html.escape(self.source_name)}</a></p></div>"
+            f"<blockquote>{before}{marked}{after}</blockquote>{label}"
+            f"<p>Source: {source}</p></div>"
         )
 
     def _repr_html_(self) -> str:
@@ -53,7 +75,12 @@ class Evidence:
 
     def __str__(self) -> str:
         marked = f"{self.text[: self.start]}[{self.quote}]{self.text[self.end :]}"
-        source = f"Source: {self.source_name} <{self.source_url}>"
+        if self.url_is_page:
+            source = f"Source: {self.source_name} <{self.source_url}>"
+        else:
+            source = f"Source: {self.source_name} (no link recorded)"
+        if self.rendering:
+            source = "(English rendering by the course, not a verbatim quote.)\n  " + source
         return f"{self.fact_id}: {self.statement}\n  > {marked}\n  {source}"
 
     def __repr__(self) -> str:
@@ -65,6 +92,12 @@ def _rows_by_id(directory: Path, name: str, stamp: tuple[Any, ...]) -> dict[str,
     # Read once per state of the data folder: notebooks look evidence up many times.
     frame = _table_cached(directory, name, stamp)
     return {row[ID_FIELDS[name]]: row for row in frame.to_dict("records")}
+
+
+def _is_page(row: dict[str, Any]) -> bool:
+    """Whether a row's URL is the page of its excerpt (a missing flag counts as a page)."""
+    value = row.get("url_is_page")
+    return True if value is None or value is pd.NA else bool(value)
 
 
 def evidence(fact_id: str, data_dir: str | Path | None = None) -> Evidence:
@@ -109,6 +142,7 @@ def evidence(fact_id: str, data_dir: str | Path | None = None) -> Evidence:
                 len(excerpt),
                 row["source_name"],
                 row["source_url"],
+                _is_page(row),
             )
     raise UnknownId(
         f"no fact, context, timeline or glossary entry with id {fact_id!r}; ids look like "

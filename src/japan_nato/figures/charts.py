@@ -10,7 +10,7 @@ import pandas as pd
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 from japan_nato.dataset.tables import load_context, load_facts, load_glossary, load_timeline
-from japan_nato.figures.style import KIND_STYLE, OKABE_ITO, _new_figure
+from japan_nato.figures.style import KIND_STYLE, OKABE_ITO, _new_figure, describe
 
 # The frameworks the chart shows, by their glossary terms; launch years and sizes come from data.
 FRAMEWORK_TERMS = (
@@ -147,7 +147,16 @@ def frameworks_figure() -> Figure:
         color="#333333",
     )
     fig.subplots_adjust(top=0.88, bottom=0.17)
-    return fig
+    known = table.dropna(subset=["launched"])
+    description = (
+        f"Two bar charts of NATO's {len(table)} partnership frameworks: the year each was "
+        "launched and how many members it has, where the course data states it."
+    )
+    if len(known):
+        first = known.sort_values("launched").iloc[0]
+        description += f" The oldest is the {first['framework']} ({int(first['launched'])})."
+    data = table[["framework", "abbreviation", "launched", "members"]]
+    return describe(fig, description, data)
 
 
 def _draw_launch_years(
@@ -288,4 +297,10 @@ def facts_by_topic_figure(facts: pd.DataFrame | None = None) -> Figure:
         fontweight="bold",
     )
     fig.tight_layout()
-    return fig
+    total = int(totals.sum())
+    description = f"Horizontal bars: the article's {total} facts per topic, split by kind."
+    if len(counts):
+        top = counts.index[0]
+        description += f" The largest topic is {top}, with {int(totals[top])} facts."
+    data = counts.assign(total=totals.loc[order]).reset_index(names="topic")
+    return describe(fig, description, data)

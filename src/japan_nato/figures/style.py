@@ -58,16 +58,54 @@ def _figure_class() -> type[Figure]:
     from matplotlib.figure import Figure
 
     class CourseFigure(Figure):
-        """A matplotlib Figure with a PNG repr and a fixed text repr."""
+        """A matplotlib Figure with a PNG repr, a text description and its data as a table."""
+
+        description: str = ""
+        data: pd.DataFrame | None = None
 
         def _repr_png_(self) -> bytes:
             return _png_bytes(self)
 
+        def _repr_html_(self) -> str:
+            return figure_html(self)
+
         def __repr__(self) -> str:
             title = self.get_suptitle() or "figure"
+            if self.description:
+                return f"Figure: {title}. {self.description}"
             return f"<Figure: {title}>"
 
     return CourseFigure
+
+
+def describe(fig: Figure, description: str, data: pd.DataFrame) -> Figure:
+    """Give a figure its text alternative: a short description and the data it draws."""
+    fig.description = description  # type: ignore[attr-defined]
+    fig.data = data  # type: ignore[attr-defined]
+    return fig
+
+
+def figure_html(fig: Figure) -> str:
+    """Return the figure as an <img> with its description as alt text, and a data table."""
+    import base64
+    import html
+
+    title = html.escape(fig.get_suptitle() or "Figure")
+    description = html.escape(getattr(fig, "description", "") or title, quote=True)
+    png = base64.b64encode(_png_bytes(fig)).decode("ascii")
+    data = getattr(fig, "data", None)
+    table = ""
+    if data is not None:
+        frame = data.astype(object).where(data.notna(), "—")
+        table = (
+            '<details class="jn-figure-data"><summary>Read the data of this figure as a table'
+            "</summary>" + frame.to_html(index=False, border=0, escape=True) + "</details>"
+        )
+    return (
+        f'<figure class="jn-figure" style="margin: 0"><img src="data:image/png;base64,{png}" '
+        f'alt="{description}" style="max-width: 100%; height: auto">'
+        f"<figcaption>{description}</figcaption>{table}</figure>"
+    )
 
 
 def _new_figure(height: float) -> Figure:

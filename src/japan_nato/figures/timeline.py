@@ -17,6 +17,7 @@ from japan_nato.figures.style import (
     _date_text,
     _decimal_year,
     _new_figure,
+    describe,
 )
 
 # The two events the course contrasts: the meeting and the article's dateline (timeline ids).
@@ -112,7 +113,33 @@ def timeline_figure(timeline: pd.DataFrame | None = None) -> Figure:
         zoom_ax = fig.add_axes((left, foot / height, width, zoom_h / height))
         _zoom_panel(zoom_ax, events, marked["meeting"], marked["article"])
     fig.suptitle("Japan and NATO: milestones", fontsize=13, fontweight="bold", y=1 - 0.12 / height)
-    return fig
+    return describe(fig, _timeline_description(events, zoom), _timeline_data(events))
+
+
+def _timeline_description(events: pd.DataFrame, zoom: bool) -> str:
+    """One or two sentences that say what the timeline shows."""
+    if not len(events):
+        return "An empty timeline: no events."
+    first, last = events["date"].iloc[0].year, events["date"].iloc[-1].year
+    text = (
+        f"A timeline of {len(events)} Japan–NATO milestones from {first} to {last}, "
+        "coloured and shaped by category (Japan–NATO, NATO, NATO partnerships)."
+    )
+    if zoom:
+        text += " A lower panel zooms in on the week from the Madrid meeting to the article."
+    return text
+
+
+def _timeline_data(events: pd.DataFrame) -> pd.DataFrame:
+    """The timeline's events as a table: date (as written), category, event."""
+    precision = events["precision"] if "precision" in events else ["day"] * len(events)
+    return pd.DataFrame(
+        {
+            "date": [_date_text(d, str(p)) for d, p in zip(events["date"], precision, strict=True)],
+            "category": [_category_style(c)[0] for c in events["category"]],
+            "event": events["label"].astype(str).tolist(),
+        }
+    )
 
 
 def _draw_events(

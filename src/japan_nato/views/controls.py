@@ -72,7 +72,9 @@ def _multiple_select(question: MultipleSelect) -> Controls:
         for index, box in enumerate(boxes):
             box.value = index in (parsed or ())
 
-    return Controls(w.VBox([note, *boxes]), read, write)
+    group = w.VBox([note, *boxes])
+    group.add_class("jn-checks")  # the keyboard guard makes the group one Tab stop
+    return Controls(group, read, write)
 
 
 def _true_false(question: TrueFalse) -> Controls:
@@ -125,7 +127,13 @@ def _ordering(question: Ordering) -> Controls:
 
 def _matching(question: Matching) -> Controls:
     shown = question.display_definitions
-    rows: list[w.Widget] = []
+    # The definitions in full, lettered as in the dropdowns: a long one is never cut off.
+    listed = w.HTML(
+        value="<p>Definitions:</p><ul>"
+        + "".join(f"<li>{LETTERS[i]}. {html.escape(t)}</li>" for i, t in enumerate(shown))
+        + "</ul><p>Choose the definition for each term.</p>"
+    )
+    rows: list[w.Widget] = [listed]
     dropdowns = []
     for number, term in enumerate(question.terms, start=1):
         dropdown = w.Dropdown(

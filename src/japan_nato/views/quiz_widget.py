@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import html
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from japan_nato.errors import InvalidAnswer, JapanNatoError
 from japan_nato.quiz.model import Question, Result
 from japan_nato.quiz.session import Quiz
 from japan_nato.views.controls import CONTROL_BUILDERS
+from japan_nato.views.save_hook import RUN_FIRST
 
 ASSETS = Path(__file__).with_name("assets")
 
@@ -148,6 +150,22 @@ class QuestionCard(w.VBox):
             raise ValueError(f"{answer!r} is not a valid answer: {err}") from err
         self._controls.write(parsed)
 
+    def restore(self, answer: Any) -> bool:
+        """Show a recorded answer again in the controls, with its feedback; False if unusable."""
+        try:
+            self.set_answer(answer)
+        except (ValueError, KeyError, IndexError, TypeError):
+            return False
+        result = self.question.check(answer)
+        if not result.valid:
+            return False
+        self.last_result = result
+        self.feedback.value = (
+            '<p class="jn-restored"><em>Your last answer, from your saved progress:</em></p>'
+            + feedback_html(widget_result(self.question, result))
+        )
+        return True
+
     def _check(self, _button: Any = None) -> None:
         answer = self.answer()
         note = ""
@@ -195,6 +213,50 @@ class QuestionCard(w.VBox):
             self.evidence_button.description = "Hide evidence"
 
 
+def last_answers(quiz: Quiz) -> dict[str, Any]:
+    """Return each question's last recorded answer (as stored), for the cards to show again."""
+    attempts = getattr(quiz.store, "attempts", None)
+    if attempts is None:
+        return {}
+    try:
+        frame = attempts()
+    except (JapanNatoError, OSError):
+        return {}
+    ids = {question.id for question in quiz.questions}
+    found: dict[str, Any] = {}
+    for question_id, answer in zip(frame["question_id"], frame["answer"], strict=True):
+        if question_id in ids:
+            try:
+                found[question_id] = json.loads(answer)
+            except (TypeError, ValueError):
+                continue
+    return found
+
+
+def stored_answer(question: Question, text: Any) -> Any:
+    """Turn an answer's stored text (format_answer) back into an answer that check() accepts."""
+    if not isinstance(text, str):
+        return text
+    if question.type_name == "ordering":
+        return text.split(" > ")
+    if question.type_name == "matching":
+        pairs = [part.split(" → ", 1) for part in text.split("; ")]
+        return {pair[0]: pair[1] for pair in pairs if len(pair) == 2}
+    if question.type_name == "multiple_select":
+        return text.split("; ") if text else []
+    return text
+
+
+def fallback_text(quiz: Quiz) -> str:
+    """Return the quiz's stored text: how to start it, then the questions (no score to go stale)."""
+    lines = [RUN_FIRST]
+    for line in quiz.text().splitlines():
+        if line.startswith("Score:"):
+            continue
+        lines.append(line.removesuffix("  ✓ answered correctly"))
+    return "\n".join(lines)
+
+
 class ShortcutGuard(anywidget.AnyWidget):
     """A hidden widget that keeps JupyterLab's notebook shortcuts off the quiz controls."""
 
@@ -234,6 +296,9 @@ class QuizWidget(w.VBox):
         self.quiz = quiz
         self.cards = cards
         self.score_line = score_line
+        for question_id, answer in last_answers(quiz).items():
+            card = cards[question_id]
+            card.restore(stored_answer(card.question, answer))
         self._update_score()
 
     def _submit(self, _button: Any = None) -> None:
@@ -261,7 +326,7 @@ class QuizWidget(w.VBox):
         )
 
     def __repr__(self) -> str:
-        return self.quiz.text()
+        return fallback_text(self.quiz)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | None:
         data = super()._repr_mimebundle_(**kwargs)
