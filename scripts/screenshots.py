@@ -16,15 +16,19 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tests.support import lab
+
+if TYPE_CHECKING:
+    from playwright.sync_api import ViewportSize
 
 REPO = lab.REPO
 
 BANK = "01_reading_the_source"
 QUESTION = "src-meeting-date"
 WRONG = "5 July 2022"  # the dateline misconception: its feedback is the point of the picture
-WINDOW = {"width": 1024, "height": 900}
+WINDOW: ViewportSize = {"width": 1024, "height": 900}
 
 
 def shoot(out: Path) -> list[Path]:
