@@ -179,9 +179,12 @@ def _label_order(got: pd.Index, exp: pd.Index) -> np.ndarray | None:
     if label_sets_fast(got, exp):
         if not (got.is_unique and exp.is_unique):
             return None
-        if not exp.isin(got).all():
+        if got.equals(exp):  # the usual right answer: one vectorised pass, no hashing
+            return np.arange(len(exp))
+        where = cast(np.ndarray, got.get_indexer(exp))
+        if (where < 0).any():
             return np.array([], dtype=int)
-        return cast(np.ndarray, got.get_indexer(exp))
+        return where
     try:
         got_pos = {_key(label): i for i, label in enumerate(got)}
         exp_keys = [_key(label) for label in exp]
