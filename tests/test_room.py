@@ -486,3 +486,21 @@ def test_the_room_shows_the_pre_post_gain_with_attrition(outline) -> None:
     assert gain["per_learner"][0]["name"] == pseudonym("aiko")  # pseudonyms, as everywhere
     assert any("Attrition: 1 of 2" in note for note in gain["notes"])
     assert "aiko" not in json.dumps(gain) and "ben" not in json.dumps(gain)
+
+
+def test_the_service_decides_the_vote_when_a_card_knew_an_old_phase(tmp_path: Path) -> None:
+    store = RoomStore(tmp_path / "room.sqlite")
+    opened = store.open_round("00_start_here", "start-progress-kept")
+    store.advance_round(opened.id, "revote")
+    late = {
+        "uid": "u1",
+        "bank": "00_start_here",
+        "question_id": "start-progress-kept",
+        "answer": "True",
+        "options": ["true"],
+        "correct": True,
+        "round_id": opened.id,
+        "vote": 1,
+    }  # the card still thought it was vote 1
+    store.add_answers("aiko", [late])
+    assert [r["vote"] for r in store.answers("aiko")] == [2]
