@@ -102,3 +102,26 @@ def test_the_placeholder_name_of_the_notebook_cell_writes_nothing(
     said = japan_nato.export_progress(name="Your Name")
     assert said.correct is None and 'in place of "Your Name"' in said.text  # neutral, not red
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_first_quiz_asks_a_generic_account_for_a_name_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from japan_nato.views.name_prompt import NamePrompt
+
+    shown: list[object] = []
+    monkeypatch.setattr("IPython.display.display", shown.append)
+    monkeypatch.setattr(api, "_name_asked", False)
+    monkeypatch.setattr(api, "send_display_name", lambda name: None)
+    monkeypatch.setenv("JAPAN_NATO_LEARNER", "jovyan")
+    store = get_store()
+    api.show_quiz(japan_nato.quiz("01_reading_the_source", store=store))
+    prompt = shown[0]
+    assert isinstance(prompt, NamePrompt) and "jovyan" in prompt.children[0].value
+    prompt.text.value = "Aiko T."
+    prompt.button.click()
+    assert "Aiko T." in prompt.said.value and prompt.button.disabled
+    assert store.learner_name() == "Aiko T."
+    shown.clear()
+    api.show_quiz(japan_nato.quiz("02_madrid_summit_2022", store=store))
+    assert not any(isinstance(item, NamePrompt) for item in shown)  # asked once

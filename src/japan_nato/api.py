@@ -109,10 +109,18 @@ def default_store() -> ProgressStoreLike:
 
 
 def show_quiz(quiz: Quiz) -> None:
-    """Display a quiz as widgets in a notebook."""
+    """Display a quiz as widgets in a notebook (the first one asks for a name if needed)."""
     from japan_nato.views.notebook import show_quiz as show
 
-    show(quiz)
+    global _name_asked
+    ask = None
+    if not _name_asked and needs_learner_name(quiz.store):
+        _name_asked = True  # once per kernel: later quizzes do not ask again
+        ask = (learner_name(quiz.store), functools.partial(set_learner_name, store=quiz.store))
+    show(quiz, ask_name=ask)
+
+
+_name_asked = False  # whether this kernel showed the name prompt already
 
 
 def send_to_room(bank: str, question: Question, answer: Any, result: Result) -> None:

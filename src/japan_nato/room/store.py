@@ -242,7 +242,8 @@ class RoomStore:
                 raise RoomError(f"round {round_id} is not a round on this question")
             # The card's idea of the phase may be a few seconds old (it caches the round):
             # which vote an answer belongs to is decided here, by when it was given.
-            when = item.get("answered_at") if isinstance(item.get("answered_at"), str) else now()
+            given = item.get("answered_at")
+            when: str = given if isinstance(given, str) and given else now()
             vote = 2 if found.revote_at is not None and when >= found.revote_at else 1
         else:
             # The card may not know about the round (or asked before it opened): an answer
