@@ -628,7 +628,7 @@ def test_only_the_current_courses_questions_are_counted(tmp_path: Path) -> None:
 
 
 def test_plot_survives_dollars_and_huge_ids(tmp_path: Path) -> None:
-    from japan_nato.instructor.report import plot
+    from japan_nato.instructor.chart import plot
 
     rows = [_row("aiko", "q$\\nosuchcommand$", True), _row("aiko", "$", False)]
     rows.append(_row("aiko", "x" * 5000, True))

@@ -8,14 +8,9 @@ import pandas as pd
 import pytest
 
 from japan_nato.errors import DataError
-from japan_nato.instructor.report import (
-    Report,
-    build_report,
-    format_table,
-    load_exports,
-    plot,
-    render_text,
-)
+from japan_nato.instructor.chart import plot
+from japan_nato.instructor.report import Report, build_report, load_exports, render_text
+from japan_nato.instructor.text_table import format_table
 from japan_nato.progress import ProgressStore
 
 SAMPLES = sorted((Path(__file__).parent / "data").glob("progress_*.csv"))

@@ -381,9 +381,10 @@ def _reset(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
+    from japan_nato.instructor.chart import plot
     from japan_nato.instructor.gain import learning_gain, render_gain
     from japan_nato.instructor.items import course_distractors, item_analysis, render_items
-    from japan_nato.instructor.report import build_report, load_exports, plot, render_text
+    from japan_nato.instructor.report import build_report, load_exports, render_text
 
     exports = load_exports(args.files)
     questions = _course_questions(args.data_dir)

@@ -192,7 +192,7 @@ def _notes(
 
 def render_gain(gain: Gain) -> str:
     """Return the gain as plain-text tables with its notes (attrition first)."""
-    from japan_nato.instructor.report import bullet, format_table
+    from japan_nato.instructor.text_table import bullet, format_table
 
     if not (gain.matched or gain.pre_only or gain.post_only):
         return "Learning gain: nobody took the pre-test or the post-test in these exports.\n"

@@ -184,7 +184,7 @@ def course_distractors(data_dir: str | Path | None = None) -> pd.DataFrame:
 
 def render_items(analysis: ItemAnalysis) -> str:
     """Return the item analysis as plain-text tables in 80 columns: all, then the flagged ones."""
-    from japan_nato.instructor.report import bullet, format_table
+    from japan_nato.instructor.text_table import bullet, format_table
 
     short = {"question_id": "question", "learners": "n", "discrimination": "discrim"}
     items = analysis.items.assign(

@@ -4,35 +4,18 @@ from __future__ import annotations
 
 import csv
 import json
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import cast
 
 import pandas as pd
 
 from japan_nato.errors import DataError, Problem
+from japan_nato.instructor.text_table import bullet, format_table, safe_text
 from japan_nato.progress.export import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 
 _TRUE = {"true", "1", "yes", "t"}
 _FALSE = {"false", "0", "no", "f"}
-# Labels longer than this are cut in the chart, so one huge id cannot squeeze the bars.
-_MAX_LABEL = 40
-
-
-def safe_text(value: object) -> str:
-    """Return value as text without control characters (ESC, BEL, C1, bidi overrides).
-
-    Exports come from learners: a raw ESC or OSC sequence could retitle or clear the
-    instructor's terminal, hide rows or write the clipboard.
-    """
-    text = str(value)
-    return "".join(
-        " " if char in "\t\n\r" else char
-        for char in text
-        if unicodedata.category(char) not in ("Cc", "Cf") or char in "\t\n\r"
-    )
 
 
 def _learner_key(name: str) -> str:
@@ -40,8 +23,6 @@ def _learner_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-# Okabe-Ito palette: distinguishable with the common colour-vision deficiencies.
-_BLUE, _ORANGE = "#0072B2", "#E69F00"
 # Practice questions (notebook 00) and pandas exercises are reported apart, never graded.
 PRACTICE_BANKS = frozenset({"00_start_here"})
 EXERCISES_BANK = "exercises"
@@ -485,19 +466,6 @@ def render_text(report: Report) -> str:
     return "\n".join(parts) + "\n"
 
 
-def bullet(text: str, width: int = 80, mark: str = "- ") -> str:
-    """Return text wrapped to width as one list item (words never broken)."""
-    import textwrap
-
-    return textwrap.fill(
-        text,
-        width,
-        initial_indent=mark,
-        subsequent_indent=" " * len(mark),
-        break_long_words=False,
-    )
-
-
 def _short(frame: pd.DataFrame) -> pd.DataFrame:
     """Short column names, so the tables fit in 80 columns."""
     names = {
@@ -518,116 +486,3 @@ def _bank_short(frame: pd.DataFrame) -> pd.DataFrame:
     if "bank" in out.columns:
         out["bank"] = [str(bank)[:2] if str(bank)[:2].isdigit() else bank for bank in out["bank"]]
     return out
-
-
-def format_table(frame: pd.DataFrame, *, percent: Iterable[str] = (), max_width: int = 60) -> str:
-    """Return frame as a plain-text table: text left-aligned, numbers right-aligned."""
-    if frame.empty:
-        return "  (none)"
-    percent = set(percent)
-    columns = list(frame.columns)
-    cells: list[list[str]] = [[str(column) for column in columns]]
-    numeric = [pd.api.types.is_numeric_dtype(frame[c]) or c in percent for c in columns]
-    for row in frame.itertuples(index=False):
-        line = []
-        for column, value in zip(columns, row, strict=True):
-            line.append(_cell(value, column in percent, max_width))
-        cells.append(line)
-    widths = [max(len(row[i]) for row in cells) for i in range(len(columns))]
-    lines = []
-    for row in cells:
-        padded = [
-            value.rjust(width) if right else value.ljust(width)
-            for value, width, right in zip(row, widths, numeric, strict=True)
-        ]
-        lines.append("  " + "  ".join(padded).rstrip())
-    lines.insert(1, "  " + "  ".join("-" * width for width in widths))
-    return "\n".join(lines)
-
-
-def _cell(value: object, is_percent: bool, max_width: int) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return "-"
-    if is_percent:
-        return f"{float(cast(float, value)):.0f}%"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    text = " ".join(safe_text(value).split()) or "-"
-    return text if len(text) <= max_width else text[: max_width - 1] + "…"
-
-
-def _chart_label(text: str) -> str:
-    """A chart label: no control characters, cut to _MAX_LABEL, "$" shown as itself."""
-    text = " ".join(safe_text(text).split())
-    if len(text) > _MAX_LABEL:
-        text = text[: _MAX_LABEL - 1] + "…"
-    return text.replace("$", r"\$")  # a "$" pair would start matplotlib's mathtext
-
-
-def plot(report: Report, path: str | Path) -> Path:
-    """Write percent correct per question as a PNG, one panel per notebook; return its path."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    table = report.per_question[report.per_question["learners"] > 0]
-    banks = list(dict.fromkeys(table["bank"]))
-    rows = max(1, len(banks))
-    # Bounded: about 2.4 inches per notebook, and never taller than 16 inches.
-    height = min(16.0, 1.6 + 2.4 * rows + 0.25 * len(report.name_warnings))
-    # A Figure with its own Agg canvas leaves pyplot's backend (a notebook's inline one) alone.
-    figure = Figure(figsize=(10, height), layout="constrained")
-    FigureCanvasAgg(figure)
-    title = f"Percent correct per question ({report.learners} learner(s))"
-    if report.name_warnings:
-        title = "WARNING: some names may merge several learners (see the report)\n" + title
-    figure.suptitle(title, color="#D55E00" if report.name_warnings else "black")
-    if not banks:
-        axes = figure.add_subplot()
-        axes.set_yticks([])
-        axes.set_xticks([])
-        axes.text(0.5, 0.5, "No answers in the exports", ha="center", va="center")
-    else:
-        panels = figure.subplots(rows, 1, squeeze=False)[:, 0]
-        for axes, bank in zip(panels, banks, strict=True):
-            part = table[table["bank"] == bank]
-            where = list(range(len(part)))
-            bar = 0.4
-            bars = [
-                axes.bar(
-                    [x - bar / 2 for x in where],
-                    part["percent_correct"],
-                    width=bar,
-                    color=_BLUE,
-                    label="at the first attempt",
-                ),
-                axes.bar(
-                    [x + bar / 2 for x in where],
-                    part["percent_eventually"],
-                    width=bar,
-                    color=_ORANGE,
-                    hatch="//",
-                    edgecolor="black",
-                    linewidth=0.5,
-                    label="eventually",
-                ),
-            ]
-            if len(part) <= 12:
-                for container in bars:
-                    # Printed values: the chart can be read without telling the colours apart.
-                    axes.bar_label(container, fmt="%.0f%%", padding=2, fontsize=7)
-            axes.set_xticks(where, [f"Q{n}" for n in part["number"]], fontsize=8)
-            axes.set_ylim(0, 118)  # room for a "100%" label
-            axes.set_yticks(range(0, 101, 25))
-            axes.set_ylabel("% correct")
-            axes.set_title(f"Notebook {_chart_label(bank)}", loc="left", fontsize=10)
-            axes.grid(axis="y", linestyle=":", alpha=0.6)
-        panels[-1].set_xlabel("Question, numbered in course order (Q1 = the notebook's first)")
-        figure.legend(
-            *panels[0].get_legend_handles_labels(),
-            loc="outside lower center",
-            ncols=2,
-            title="Correct",
-        )
-    target = Path(path)
-    figure.savefig(target, format="png", dpi=100, metadata={"Software": None})
-    return target
