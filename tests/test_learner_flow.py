@@ -125,3 +125,14 @@ def test_the_first_quiz_asks_a_generic_account_for_a_name_once(
     shown.clear()
     api.show_quiz(japan_nato.quiz("02_madrid_summit_2022", store=store))
     assert not any(isinstance(item, NamePrompt) for item in shown)  # asked once
+
+
+def test_a_saved_name_prompt_keeps_text_not_a_dead_widget() -> None:
+    from japan_nato.views.name_prompt import NamePrompt
+    from japan_nato.views.save_hook import WIDGET_VIEW, strip_quiz_views
+
+    bundle = NamePrompt("root", lambda name: None)._repr_mimebundle_()  # type: ignore[arg-type]
+    assert bundle is not None and WIDGET_VIEW in bundle
+    notebook = {"cells": [{"outputs": [{"data": dict(bundle)}]}]}
+    assert strip_quiz_views(notebook) == 1  # reopened, it shows its text, not "model not found"
+    assert notebook["cells"][0]["outputs"][0]["data"]["text/plain"].startswith("Run this cell")

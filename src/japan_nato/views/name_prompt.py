@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
 if TYPE_CHECKING:
     from japan_nato.feedback import Feedback
 
+# The stored text: the save hook drops the dead widget view of outputs that start like this.
+STORED_TEXT = (
+    "Run this cell to start the quiz. It first asks once for the name your instructor should see."
+)
 ASK = (
     "<p><strong>What name should your instructor see?</strong> Your account name "
     "(<code>{account}</code>) is shared by many learners (on Binder everyone is "
@@ -40,3 +44,12 @@ class NamePrompt(w.VBox):
         self.said.value = feedback.card_html()
         if feedback.correct is True:
             self.text.disabled = self.button.disabled = True
+
+    def __repr__(self) -> str:
+        return STORED_TEXT
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | None:
+        data = super()._repr_mimebundle_(**kwargs)
+        if data is not None:
+            data["text/plain"] = STORED_TEXT
+        return data

@@ -14,6 +14,8 @@ from typing import Any
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 # First line of the quiz's stored text: what a reopened notebook shows until the cell runs.
 RUN_FIRST = "Run this cell to start the quiz: its questions then appear here, ready to answer."
+# Every course widget's stored text starts so (the quiz, and the name prompt shown before it).
+RUN_PREFIX = "Run this cell to start the quiz"
 
 
 def _text(data: dict[str, Any]) -> str:
@@ -22,12 +24,16 @@ def _text(data: dict[str, Any]) -> str:
 
 
 def strip_quiz_views(notebook: dict[str, Any]) -> int:
-    """Drop the widget view of every quiz output in a notebook (JSON dict); return how many."""
+    """Drop the widget view of every course widget's output (JSON dict); return how many."""
     stripped = 0
     for cell in notebook.get("cells", []):
         for output in cell.get("outputs", []) or []:
             data = output.get("data")
-            if isinstance(data, dict) and WIDGET_VIEW in data and _text(data).startswith(RUN_FIRST):
+            if (
+                isinstance(data, dict)
+                and WIDGET_VIEW in data
+                and _text(data).startswith(RUN_PREFIX)
+            ):
                 del data[WIDGET_VIEW]
                 stripped += 1
     return stripped
