@@ -5,11 +5,6 @@ from __future__ import annotations
 import getpass
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    pass
-
 
 # Account names shared by many learners (containers, Binder, hubs): never a hand-in name.
 GENERIC_NAMES = frozenset(

@@ -7,13 +7,9 @@ import numbers
 import random
 import re
 import unicodedata
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from japan_nato.errors import InvalidAnswer as InvalidAnswer  # re-exported for the types
-
-if TYPE_CHECKING:
-    pass
-
 
 LETTERS = "ABCDEFGH"
 

@@ -5,13 +5,10 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from japan_nato.dataset.paths import resolve_data_dir
 from japan_nato.errors import DataError, Problem
-
-if TYPE_CHECKING:
-    pass
 from japan_nato.quiz.model import Bank
 from japan_nato.quiz.types import QUESTION_TYPES
 

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    pass
 from japan_nato.quiz.answers import LETTERS, normalise, seeded_order
 from japan_nato.quiz.model import Option
 

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
-if TYPE_CHECKING:
-    pass
 from japan_nato.quiz.answers import LETTERS, InvalidAnswer, letter_range, pick, split_list
 from japan_nato.quiz.model import Option, Question, Result
 from japan_nato.quiz.types.fields import _choice_lines, _option_problems, _options_from_raw

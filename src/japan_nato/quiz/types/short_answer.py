@@ -7,10 +7,8 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
-if TYPE_CHECKING:
-    pass
 from japan_nato.quiz.answers import (
     InvalidAnswer,
     as_number,

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
-if TYPE_CHECKING:
-    pass
 from japan_nato.quiz.answers import InvalidAnswer, as_text, describe_answer, is_bool, normalise
 from japan_nato.quiz.model import Question, Result
 
