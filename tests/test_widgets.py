@@ -410,3 +410,36 @@ def test_save_hook_is_installed_as_server_config() -> None:
     assert extensions == {"japan_nato.views.save_hook": True}
     assert config.is_file(), f"{config} missing: reinstall the package (make setup)"
     assert config.read_text(encoding="utf-8") == shipped.read_text(encoding="utf-8")
+
+
+def _models(widget: w.Widget) -> dict[str, w.Widget]:
+    """The models a widget sends to the browser: itself, its children, layouts and styles."""
+    found = {widget.model_id: widget}
+    for name in ("layout", "style"):
+        part = getattr(widget, name, None)
+        if isinstance(part, w.Widget):
+            found[part.model_id] = part
+    for child in getattr(widget, "children", ()):
+        found.update(_models(child))
+    return found
+
+
+def test_cards_share_layout_and_style_models(test_quiz: Quiz) -> None:
+    # Each model is one message when a quiz opens; a quiz of ten cards once needed 416.
+    widget = QuizWidget(test_quiz)
+    buttons = [card.check_button for card in widget.cards.values()]
+    assert len({b.layout.model_id for b in buttons}) == 1
+    assert len({b.style.model_id for b in buttons}) == 1
+    models = _models(widget).values()
+    parts = [m for m in models if isinstance(m, (w.Layout, w.Style))]
+    assert len(parts) <= 10, sorted(type(m).__name__ for m in parts)
+
+
+def test_a_closed_shared_part_is_made_again(test_quiz: Quiz) -> None:
+    first = QuizWidget(test_quiz)
+    layout = next(iter(first.cards.values())).check_button.layout
+    closed_id = layout.model_id
+    layout.close()
+    second = QuizWidget(test_quiz)
+    again = next(iter(second.cards.values())).check_button.layout
+    assert again.comm is not None and again.model_id != closed_id

@@ -90,13 +90,17 @@ class Course:
         """Return the ids of all exercises, in file order."""
         return exercise_ids(self.data_dir)
 
-    def validate(self) -> ValidationReport:
-        """Validate every table, bank and exercise (again only when a file changed)."""
+    def validate(self, *, execute: bool = True) -> ValidationReport:
+        """Validate every table, bank and exercise (again only when a file changed).
+
+        execute=False does not run the exercises' solutions: a learner's set-up check needs the
+        data to load, and running ten solutions in a child process costs a second.
+        """
         from japan_nato.validate import validate_all
 
-        stamp = self._all_files_stamp()
+        stamp = (self._all_files_stamp(), execute)
         if self._validation is None or self._validation[0] != stamp:
-            self._validation = (stamp, validate_all(self.data_dir))
+            self._validation = (stamp, validate_all(self.data_dir, execute=execute))
         return self._validation[1]
 
     # -- helpers -----------------------------------------------------------------------------

@@ -333,7 +333,15 @@ _LOADERS = {
 
 def all_fact_ids(data_dir: str | Path | None = None) -> set[str]:
     """Return every id a question may cite: facts, context, timeline and glossary ids."""
+    directory = resolve_data_dir(data_dir)
+    return set(_fact_ids_cached(directory, _dir_stamp(directory)))
+
+
+@lru_cache(maxsize=32)
+def _fact_ids_cached(directory: Path, stamp: tuple[Any, ...]) -> frozenset[str]:
+    # Every bank loaded checks its fact ids against these; without the cache each load
+    # rebuilt four tables (progress() loads all nine banks).
     ids: set[str] = set()
-    for name, loader in _LOADERS.items():
-        ids.update(loader(data_dir)[ID_FIELDS[name]].dropna())
-    return ids
+    for name in _LOADERS:
+        ids.update(_table_cached(directory, name, stamp)[ID_FIELDS[name]].dropna())
+    return frozenset(ids)

@@ -16,10 +16,7 @@ from japan_nato.quiz.types.ordering import Ordering
 from japan_nato.quiz.types.short_answer import ShortAnswer
 from japan_nato.quiz.types.single_choice import SingleChoice
 from japan_nato.quiz.types.true_false import TrueFalse
-
-# Descriptions sized to their text, so labels such as "Answer" are never cut off.
-LABEL_STYLE = {"description_width": "initial"}
-
+from japan_nato.views import parts
 
 NO_CHOICE = "— choose —"
 
@@ -38,8 +35,8 @@ def _single_choice(question: SingleChoice) -> Controls:
         options=[(f"{LETTERS[i]}. {o.text}", i) for i, o in enumerate(question.options)],
         value=None,
         description="Answer",
-        style=LABEL_STYLE,
-        layout=w.Layout(width="auto"),
+        style=parts.label_style(),
+        layout=parts.layout(width="auto"),
     )
 
     def read() -> Any:
@@ -57,13 +54,14 @@ def _multiple_select(question: MultipleSelect) -> Controls:
             value=False,
             description=f"{LETTERS[i]}. {o.text}",
             indent=False,
-            layout=w.Layout(width="auto"),
+            style=parts.shared(parts.CheckboxStyle),
+            layout=parts.layout(width="auto"),
         )
         for i, o in enumerate(question.options)
     ]
     # The note repeats nothing the prompt already says.
     said = "all that apply" in question.prompt.casefold()
-    note = w.HTML(value="" if said else "<em>Choose all that apply.</em>")
+    note = parts.html("" if said else "<em>Choose all that apply.</em>")
 
     def read() -> Any:
         return [o.text for box, o in zip(boxes, question.options, strict=True) if box.value]
@@ -72,7 +70,7 @@ def _multiple_select(question: MultipleSelect) -> Controls:
         for index, box in enumerate(boxes):
             box.value = index in (parsed or ())
 
-    group = w.VBox([note, *boxes])
+    group = parts.vbox([note, *boxes])
     group.add_class("jn-checks")  # the keyboard guard makes the group one Tab stop
     return Controls(group, read, write)
 
@@ -82,7 +80,8 @@ def _true_false(question: TrueFalse) -> Controls:
         options=[("True", True), ("False", False)],
         value=None,
         description="Answer",
-        style=LABEL_STYLE,
+        style=parts.label_style(),
+        layout=parts.layout(),
     )
 
     def read() -> Any:
@@ -100,8 +99,8 @@ def _dropdown_options(texts: tuple[str, ...]) -> list[tuple[str, Any]]:
 
 def _ordering(question: Ordering) -> Controls:
     shown = question.display_items
-    items = w.HTML(
-        value="<p>Items:</p><ul>"
+    items = parts.html(
+        "<p>Items:</p><ul>"
         + "".join(f"<li>{LETTERS[i]}. {html.escape(t)}</li>" for i, t in enumerate(shown))
         + "</ul><p>Choose the item for each position, first to last.</p>"
     )
@@ -110,7 +109,8 @@ def _ordering(question: Ordering) -> Controls:
             options=_dropdown_options(shown),
             index=0,  # "— choose —" shows (value=None here would leave the box blank)
             description=f"Position {position}",
-            style=LABEL_STYLE,
+            style=parts.label_style(),
+            layout=parts.layout(),
         )
         for position in range(1, len(shown) + 1)
     ]
@@ -122,14 +122,14 @@ def _ordering(question: Ordering) -> Controls:
         for position, dropdown in enumerate(dropdowns):
             dropdown.value = question.items[parsed[position]] if parsed else None
 
-    return Controls(w.VBox([items, *dropdowns]), read, write)
+    return Controls(parts.vbox([items, *dropdowns]), read, write)
 
 
 def _matching(question: Matching) -> Controls:
     shown = question.display_definitions
     # The definitions in full, lettered as in the dropdowns: a long one is never cut off.
-    listed = w.HTML(
-        value="<p>Definitions:</p><ul>"
+    listed = parts.html(
+        "<p>Definitions:</p><ul>"
         + "".join(f"<li>{LETTERS[i]}. {html.escape(t)}</li>" for i, t in enumerate(shown))
         + "</ul><p>Choose the definition for each term.</p>"
     )
@@ -141,10 +141,11 @@ def _matching(question: Matching) -> Controls:
             index=0,
             description=f"Definition for {number}",
             tooltip=term,
-            style=LABEL_STYLE,
+            style=parts.label_style(),
+            layout=parts.layout(),
         )
         dropdowns.append(dropdown)
-        rows += [w.HTML(value=f"<p><strong>{number}.</strong> {html.escape(term)}</p>"), dropdown]
+        rows += [parts.html(f"<p><strong>{number}.</strong> {html.escape(term)}</p>"), dropdown]
 
     def read() -> Any:
         return {
@@ -155,7 +156,7 @@ def _matching(question: Matching) -> Controls:
         for term, dropdown in enumerate(dropdowns):
             dropdown.value = question.pairs[parsed[term]][1] if parsed else None
 
-    return Controls(w.VBox(rows), read, write)
+    return Controls(parts.vbox(rows), read, write)
 
 
 def _short_answer(question: ShortAnswer) -> Controls:
@@ -163,7 +164,8 @@ def _short_answer(question: ShortAnswer) -> Controls:
         value="",
         placeholder="a number" if question.number is not None else "your answer",
         description="Answer",
-        style=LABEL_STYLE,
+        style=parts.label_style(parts.TextStyle),
+        layout=parts.layout(),
     )
 
     def read() -> Any:

@@ -15,6 +15,7 @@ import ipywidgets as w
 from japan_nato.errors import InvalidAnswer, JapanNatoError
 from japan_nato.quiz.model import Question, Result
 from japan_nato.quiz.session import Quiz
+from japan_nato.views import parts
 from japan_nato.views.controls import CONTROL_BUILDERS
 from japan_nato.views.save_hook import RUN_FIRST
 
@@ -58,19 +59,19 @@ def _buttons(
     question: Question, number: int, mode: str = "practice"
 ) -> tuple[w.Button, w.Button, w.Button]:
     """Return a card's Check, Hint and Show evidence buttons, each saying what it does."""
-    check_button = w.Button(
+    check_button = parts.button(
         description="Save" if mode == "exam" else "Check",
         tooltip=f"Check your answer to question {number}",
         button_style="primary",
     )
-    hint_button = w.Button(
+    hint_button = parts.button(
         description="Hint",
         tooltip=f"Show a hint for question {number}"
         if question.hint
         else f"Question {number} has no hint; Show evidence gives its sources",
         disabled=not question.hint,
     )
-    evidence_button = w.Button(
+    evidence_button = parts.button(
         description="Show evidence",
         tooltip=f"Show the sources behind question {number}",
     )
@@ -90,29 +91,29 @@ class QuestionCard(w.VBox):
         on_result: Callable[[Result], None] | None = None,
     ) -> None:
         controls = CONTROL_BUILDERS[question.type_name](question)
-        status = w.HTML(value="<p>✓ Answered correctly before</p>" if answered_before else "")
-        prompt = w.HTML(
-            value=f'<p class="jn-prompt"><strong>{number}.</strong> '
-            f"{html.escape(question.prompt)}</p>"
+        status = parts.html("<p>✓ Answered correctly before</p>" if answered_before else "")
+        prompt = parts.html(
+            f'<p class="jn-prompt"><strong>{number}.</strong> {html.escape(question.prompt)}</p>'
         )
         check_button, hint_button, evidence_button = _buttons(question, number, quiz.mode)
-        answer_button = w.Button(
+        answer_button = parts.button(
             description="Show answer",
             tooltip=f"Show the answer and the explanation of question {number}",
         )
-        feedback = w.HTML(value="")
-        hint = w.HTML(value="")
-        evidence = w.HTML(value="")
+        feedback = parts.html()
+        hint = parts.html()
+        evidence = parts.html()
         super().__init__(
             children=[
                 status,
                 prompt,
                 controls.box,
-                w.HBox([check_button, hint_button, evidence_button, answer_button]),
+                parts.hbox([check_button, hint_button, evidence_button, answer_button]),
                 feedback,
                 hint,
                 evidence,
-            ]
+            ],
+            layout=parts.layout(),
         )
         self.add_class("jn-quiz-card")
         self.add_class(f"jn-q-{question.id}")
@@ -268,7 +269,7 @@ class QuizWidget(w.VBox):
 
     def __init__(self, quiz: Quiz) -> None:
         done = quiz.done()
-        score_line = w.HTML(value="")
+        score_line = parts.html()
         cards: dict[str, QuestionCard] = {}
         for number, question in enumerate(quiz.questions, start=1):
             cards[question.id] = QuestionCard(
@@ -278,11 +279,11 @@ class QuizWidget(w.VBox):
                 answered_before=question.id in done,
                 on_result=self._update_score,
             )
-        title = w.HTML(value=f"<h3>{html.escape(quiz.title)}</h3>")
-        children = [w.HTML(value=css()), title, score_line, *cards.values()]
+        title = parts.html(f"<h3>{html.escape(quiz.title)}</h3>")
+        children = [parts.html(css()), title, score_line, *cards.values()]
         self.submit_button: w.Button | None = None
         if quiz.mode == "exam":
-            self.submit_button = w.Button(
+            self.submit_button = parts.button(
                 description="Submit answers",
                 tooltip="Submit the whole form and see the feedback on every answer",
                 button_style="primary",
@@ -290,8 +291,8 @@ class QuizWidget(w.VBox):
             self.submit_button.on_click(self._submit)
             children.append(self.submit_button)
         # Without it, typing "d d" while a radio button has the focus deletes a notebook cell.
-        children.append(ShortcutGuard(layout=w.Layout(display="none")))
-        super().__init__(children=children)
+        children.append(ShortcutGuard(layout=parts.layout(display="none")))
+        super().__init__(children=children, layout=parts.layout())
         self.add_class("jn-quiz")
         self.quiz = quiz
         self.cards = cards

@@ -86,7 +86,7 @@ def check_setup(course: Course, *, store: Any) -> SetupReport:
         _line(sys.version_info >= (3, 11), "Python 3.11 or newer"),
     ]
     try:
-        report = course.validate()
+        report = course.validate(execute=False)
         if report.ok:
             checks.append(
                 _line(True, f"Course data is valid ({report.summary.removeprefix('OK: ')})")
