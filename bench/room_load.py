@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,18 +33,12 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import REPO, Measurement, Row, Settings, Skip, child_env
+from tests.support.processes import free_port
 
 TITLE = "room service under load"
 MAX_LEARNERS = 200
 TARGET_P95_MS = 500.0  # an answer is confirmed well within a second, even with the room busy
 PREFIX = "/services/room/"
-
-
-def _free_port() -> int:
-    """A free TCP port on the loopback interface."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _serve(db: str, port: int, tokens: dict[str, tuple[str, bool]]) -> None:
@@ -111,7 +104,7 @@ def run_load(learners: int = 30, deadline_s: float = 180.0) -> dict[str, Any]:
     tokens["tok-teacher"] = ("teacher", True)
     with tempfile.TemporaryDirectory(prefix="room-load-") as tmp:
         db = str(Path(tmp) / "room.sqlite")
-        port = _free_port()
+        port = free_port()
         url = f"http://127.0.0.1:{port}{PREFIX}"
         token_file = Path(tmp) / "tokens.json"
         token_file.write_text(json.dumps(tokens), encoding="utf-8")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import threading
 import time
 import urllib.error
@@ -20,6 +19,7 @@ from japan_nato.room import client as room_client
 from japan_nato.room.auth import Identity, StaticAuthority
 from japan_nato.room.stats import course_outline, projector_view, pseudonym, room_summary
 from japan_nato.room.store import RoomError, RoomStore
+from tests.support.processes import free_port
 
 PAYLOAD = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
 TOKENS = {
@@ -159,12 +159,6 @@ def test_mastery_per_objective_counts_latest_answers(outline) -> None:
 
 
 # --- the service over loopback ------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class Running:

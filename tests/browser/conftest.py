@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.support import lab
+from tests.support import lab, processes
 
 HERE = Path(__file__).resolve().parent
 
@@ -93,7 +93,7 @@ def browser(lab_server: lab.LabServer, playwright_driver: Playwright) -> Iterato
         yield chromium
     finally:
         chromium.close()
-    leaked = lab.wait_for_no_marked_processes(marker, timeout=10.0)
+    leaked = processes.wait_for_no_marked_processes(marker, timeout=10.0)
     assert not leaked, f"browser processes left running: {leaked}"
 
 

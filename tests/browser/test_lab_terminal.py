@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -18,7 +16,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from scripts import lab as make_lab
-from tests.support import lab
+from tests.support import lab, processes
 
 pytestmark = pytest.mark.browser
 
@@ -47,7 +45,7 @@ def _env_without_venv(base: Path, progress: Path) -> dict[str, str]:
         HOME=str(base / "home"),
         JAPAN_NATO_PROGRESS=str(progress),
         JAPAN_NATO_LEARNER="terminal-test",
-        **{lab.MARKER_ENV: str(base)},
+        **{processes.MARKER_ENV: str(base)},
     )
     return env
 
@@ -57,7 +55,7 @@ def make_lab_server(tmp_path: Path) -> Iterator[tuple[str, str]]:
     """JupyterLab started by scripts/lab.py (what `make lab` runs); yields (url, token)."""
     progress = tmp_path / "progress.sqlite"
     env = make_lab.lab_env(_env_without_venv(tmp_path, progress))
-    port, token = lab.free_port(), secrets.token_hex(16)
+    port, token = processes.free_port(), secrets.token_hex(16)
     extra = [
         "--no-browser",
         "--ip=127.0.0.1",
@@ -67,16 +65,9 @@ def make_lab_server(tmp_path: Path) -> Iterator[tuple[str, str]]:
         "--LabApp.news_url=None",
     ]
     log_path = tmp_path / "lab.log"
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "scripts.lab", *extra],
-            cwd=lab.REPO,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    proc = processes.start_logged(
+        [sys.executable, "-m", "scripts.lab", *extra], cwd=lab.REPO, env=env, log_path=log_path
+    )
     url = f"http://127.0.0.1:{port}/"
     server = lab.LabServer(
         base=tmp_path,
@@ -88,7 +79,14 @@ def make_lab_server(tmp_path: Path) -> Iterator[tuple[str, str]]:
         log_path=log_path,
     )
     try:
-        _wait_until_up(server)
+        processes.wait_ready(
+            proc,
+            lambda: isinstance(_api(server, "GET", "api/status"), dict),
+            name="scripts/lab.py",
+            seconds=lab.SERVER_START_S,
+            tail=server.log_tail,
+            give_up=lambda: None,
+        )
         # With no browser, the URL to copy must open the start notebook, not the Launcher.
         # (A token given on the command line is printed masked, as `token=...`.)
         start_url = f"{url}lab/tree/{make_lab.START}?token="
@@ -106,20 +104,6 @@ def _api(server: lab.LabServer, method: str, path: str) -> Any:
         return server.api(method, path)
     except (OSError, urllib.error.URLError, ValueError):
         return None
-
-
-def _wait_until_up(server: lab.LabServer) -> None:
-    """Poll /api/status until the server answers (or fail with its log)."""
-    deadline = time.monotonic() + lab.SERVER_START_S
-    while time.monotonic() < deadline:
-        if server.proc.poll() is not None:
-            pytest.fail(
-                f"scripts/lab.py exited with {server.proc.returncode}:\n{server.log_tail()}"
-            )
-        if isinstance(_api(server, "GET", "api/status"), dict):
-            return
-        time.sleep(0.2)
-    pytest.fail(f"JupyterLab did not start:\n{server.log_tail()}")
 
 
 def test_japan_nato_runs_in_the_lab_terminal(

@@ -11,8 +11,6 @@ import json
 import os
 import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +19,17 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from tests.support.processes import (
+    MARKER_ENV,
+    free_port,
+    kill_leftovers,
+    log_tail,
+    marked_processes,
+    start_logged,
+    stop_group,
+    wait_ready,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
@@ -37,7 +46,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-dev-shm-usage",
 ]
-MARKER_ENV = "JAPAN_NATO_E2E_RUN"
 PASSWORD = "room-e2e-" + secrets.token_hex(4)
 INSTRUCTOR_GROUP = "instructors"
 HOW_TO_ENABLE = (
@@ -57,13 +65,6 @@ LAB_SETTING_OVERRIDES = {
 HUB_START_S = 90.0
 # Lines the test measured; conftest prints them at the end of the run (in CI logs too).
 FIGURES: list[str] = []
-
-
-def free_port() -> int:
-    """Return a TCP port on 127.0.0.1 that is free right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def chp_command(install: bool = True) -> Path | None:
@@ -229,68 +230,28 @@ class Hub:
 
     def log_tail(self, lines: int = 60) -> str:
         """Return the end of the hub log."""
-        text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
-        return "\n".join(text.splitlines()[-lines:])
+        return log_tail(self.log_path, lines)
 
     def user_processes(self, name: str) -> list[int]:
         """Return the pids whose environment says they belong to user name in this hub."""
         found = []
-        for pid, env in _marked(str(self.base)):
+        for pid, env in marked_processes(str(self.base)):
             if env.get("JUPYTERHUB_USER") == name:
                 found.append(pid)
         return found
 
     def service_pid(self) -> int | None:
         """Return the pid of the room service the hub started, or None."""
-        for pid, env in _marked(str(self.base)):
+        for pid, env in marked_processes(str(self.base)):
             if env.get("JUPYTERHUB_SERVICE_NAME") == "room" and "room serve" in env["_cmd"]:
                 return pid
         return None
 
     def stop(self, timeout: float = 30.0) -> list[tuple[int, str]]:
         """Stop the hub (which stops the servers and the service); kill and return survivors."""
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(timeout=timeout)
-        deadline = time.monotonic() + 15
-        while True:
-            alive = [(pid, env.get("_cmd", "")) for pid, env in _marked(str(self.base))]
-            if not alive or time.monotonic() > deadline:
-                break
-            time.sleep(0.2)
-        for pid, _ in alive:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        return alive
-
-
-def _marked(value: str) -> list[tuple[int, dict[str, str]]]:
-    """Return (pid, environment) of live processes carrying MARKER_ENV=value."""
-    needle = f"{MARKER_ENV}={value}".encode()
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
-            continue
-        try:
-            raw = (entry / "environ").read_bytes().split(b"\0")
-            if needle not in raw:
-                continue
-            if "\nState:\tZ" in (entry / "status").read_text():
-                continue
-            env = dict(item.decode(errors="replace").split("=", 1) for item in raw if b"=" in item)
-            env["_cmd"] = (
-                (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            )
-        except (FileNotFoundError, ProcessLookupError, PermissionError):
-            continue
-        found.append((int(entry.name), env))
-    return found
+        # SIGTERM to the hub alone: it stops its servers and the service itself.
+        stop_group(self.proc, timeout, group=False)
+        return kill_leftovers(str(self.base), timeout=15.0)
 
 
 def rss_kib(pid: int) -> int:
@@ -417,16 +378,12 @@ def start_hub(base: Path, learners: list[str], instructors: list[str]) -> Hub:
         env.pop(key, None)
     log_path = base / "jupyterhub.log"
     started = time.monotonic()
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "jupyterhub", "-f", str(config)],
-            cwd=base,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    proc = start_logged(
+        [sys.executable, "-m", "jupyterhub", "-f", str(config)],
+        cwd=base,
+        env=env,
+        log_path=log_path,
+    )
     hub = Hub(
         base=base,
         port=port,
@@ -438,20 +395,13 @@ def start_hub(base: Path, learners: list[str], instructors: list[str]) -> Hub:
         learners=learners,
         instructors=instructors,
     )
-    deadline = started + HUB_START_S
-    while True:
-        if proc.poll() is not None:
-            raise RuntimeError(f"jupyterhub exited with {proc.returncode}:\n{hub.log_tail()}")
-        try:
-            hub_up = hub.request("GET", hub.url + "hub/api/", timeout=2)[0] == 200
-            room_up = hub.request("GET", hub.room_url + "api/health", timeout=2)[0] == 200
-            if hub_up and room_up:
-                break
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            hub.stop()
-            raise RuntimeError(f"the hub did not come up in {HUB_START_S:.0f} s:\n{hub.log_tail()}")
-        time.sleep(0.2)
+
+    def both_up() -> bool:
+        hub_up = hub.request("GET", hub.url + "hub/api/", timeout=2)[0] == 200
+        return hub_up and hub.request("GET", hub.room_url + "api/health", timeout=2)[0] == 200
+
+    wait_ready(
+        proc, both_up, name="jupyterhub", seconds=HUB_START_S, tail=hub.log_tail, give_up=hub.stop
+    )
     hub.startup_s = time.monotonic() - started
     return hub

@@ -12,8 +12,6 @@ import os
 import re
 import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -26,6 +24,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
+
+from tests.support.processes import (
+    MARKER_ENV,
+    free_port,
+    kill_leftovers,
+    log_tail,
+    start_logged,
+    stop_group,
+    wait_ready,
+)
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Locator, Page, Playwright
@@ -56,7 +64,6 @@ SKIP_MESSAGE_PLAYWRIGHT = (
 )
 # Every process we start (server, kernels, browser) carries this variable; teardown looks for
 # survivors by it.
-MARKER_ENV = "JAPAN_NATO_E2E_RUN"
 
 # Timeouts in milliseconds (2-core machine; a cold kernel importing pandas takes a few seconds).
 SERVER_START_S = 90.0
@@ -91,13 +98,6 @@ def missing_requirement() -> str | None:
     if importlib.util.find_spec("playwright") is None:
         return SKIP_MESSAGE_PLAYWRIGHT
     return None
-
-
-def free_port() -> int:
-    """Return a TCP port on 127.0.0.1 that is free right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def write_notebook(path: Path, code_cells: Sequence[str], markdown: str | None = None) -> Path:
@@ -138,27 +138,6 @@ def write_notebook(path: Path, code_cells: Sequence[str], markdown: str | None =
     }
     path.write_text(json.dumps(notebook, indent=1) + "\n", encoding="utf-8")
     return path
-
-
-def _processes_with_marker(value: str) -> list[tuple[int, str]]:
-    """Return (pid, command line) of live processes whose environment has MARKER_ENV=value."""
-    needle = f"{MARKER_ENV}={value}".encode()
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
-            continue
-        try:
-            environ = (entry / "environ").read_bytes()
-            if needle not in environ.split(b"\0"):
-                continue
-            status = (entry / "status").read_text()
-            if "\nState:\tZ" in status:  # a zombie is already dead; its parent reaps it
-                continue
-            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except (FileNotFoundError, ProcessLookupError, PermissionError):
-            continue
-        found.append((int(entry.name), cmdline.strip()))
-    return found
 
 
 @dataclass
@@ -211,8 +190,7 @@ class LabServer:
 
     def log_tail(self, lines: int = 40) -> str:
         """Return the last lines of the server log."""
-        text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
-        return "\n".join(text.splitlines()[-lines:])
+        return log_tail(self.log_path, lines)
 
     def stop(self, timeout: float = 20.0) -> list[tuple[int, str]]:
         """Stop kernels and the server (its process group); kill and return any survivors."""
@@ -221,32 +199,8 @@ class LabServer:
                 self.shutdown_kernels()
             except (OSError, urllib.error.URLError, ValueError):
                 pass
-            try:
-                os.killpg(self.proc.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-            try:
-                self.proc.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(timeout=timeout)
-        leaked = wait_for_no_marked_processes(str(self.base), timeout=10.0)
-        for pid, _ in leaked:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        return leaked
-
-
-def wait_for_no_marked_processes(value: str, timeout: float) -> list[tuple[int, str]]:
-    """Poll until no process carries MARKER_ENV=value; return those still alive at the deadline."""
-    deadline = time.monotonic() + timeout
-    while True:
-        alive = _processes_with_marker(value)
-        if not alive or time.monotonic() > deadline:
-            return alive
-        time.sleep(0.1)
+            stop_group(self.proc, timeout)
+        return kill_leftovers(str(self.base), timeout=10.0)
 
 
 def start_lab(base: Path, notebooks: Path | None = NOTEBOOKS) -> LabServer:
@@ -310,16 +264,7 @@ def start_lab(base: Path, notebooks: Path | None = NOTEBOOKS) -> LabServer:
     ]
     log_path = base / "jupyter-lab.log"
     started = time.monotonic()
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            command,
-            cwd=root,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    proc = start_logged(command, cwd=root, env=env, log_path=log_path)
     server = LabServer(
         base=base,
         root=root,
@@ -329,23 +274,22 @@ def start_lab(base: Path, notebooks: Path | None = NOTEBOOKS) -> LabServer:
         proc=proc,
         log_path=log_path,
     )
-    deadline = started + SERVER_START_S
-    while True:
-        if proc.poll() is not None:
-            raise RuntimeError(f"jupyter lab exited with {proc.returncode}:\n{server.log_tail()}")
+
+    def answers() -> bool:
         try:
             status = server.api("GET", "api/status", timeout=2.0)
-            if isinstance(status, dict) and "started" in status:
-                break
-        except (OSError, urllib.error.URLError, ValueError):
-            pass
-        if time.monotonic() > deadline:
-            server.stop()
-            raise RuntimeError(
-                f"jupyter lab did not answer /api/status within {SERVER_START_S:.0f} s:\n"
-                f"{server.log_tail()}"
-            )
-        time.sleep(0.1)
+        except urllib.error.URLError:
+            return False
+        return isinstance(status, dict) and "started" in status
+
+    wait_ready(
+        proc,
+        answers,
+        name="jupyter lab (/api/status)",
+        seconds=SERVER_START_S,
+        tail=server.log_tail,
+        give_up=server.stop,
+    )
     server.startup_s = time.monotonic() - started
     return server
 
