@@ -7,19 +7,18 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from japan_nato.quiz.answers import LETTERS, InvalidAnswer, letter_range, pick, split_list
-from japan_nato.quiz.model import Option, Question, Result
-from japan_nato.quiz.types.fields import _choice_lines, _option_problems, _options_from_raw
+from japan_nato.quiz.model import Result
+from japan_nato.quiz.types.fields import _option_problems
+from japan_nato.quiz.types.options import LetteredOptions
 
 
 @dataclass(frozen=True, kw_only=True)
-class MultipleSelect(Question):
+class MultipleSelect(LetteredOptions):
     """Pick every right option and no wrong one."""
 
     type_name: ClassVar[str] = "multiple_select"
     type_label: ClassVar[str] = "multiple select"
     fields: ClassVar[tuple[str, ...]] = ("options",)
-
-    options: tuple[Option, ...]
 
     def parse(self, answer: Any) -> frozenset[int]:
         """Return the set of chosen option indexes."""
@@ -81,7 +80,7 @@ class MultipleSelect(Question):
     def display_lines(self) -> list[str]:
         """Return the lettered options."""
         note = [] if "all that apply" in self.prompt.lower() else ["(Choose all that apply.)"]
-        return _choice_lines(self.options) + note
+        return super().display_lines() + note
 
     def correct_answer(self) -> str:
         """Return the right options with their letters."""
@@ -95,27 +94,10 @@ class MultipleSelect(Question):
         """Say how to type an answer in the terminal."""
         return "Type the letters of every right option, separated by commas, e.g. A, C."
 
-    def wrong_answer_feedback(self) -> list[tuple[str, str]]:
-        """Return each wrong option with its feedback."""
-        options = enumerate(self.options)
-        return [(f"{LETTERS[i]}. {o.text}", o.feedback) for i, o in options if not o.correct]
-
     def example_answers(self) -> tuple[Any, Any]:
         """Return the right options' texts and one wrong option's text."""
         right = [o.text for o in self.options if o.correct]
         return right, [o.text for o in self.options if not o.correct][:1]
-
-    def choices(self) -> tuple[tuple[str, str], ...]:
-        """Return (letter, text) of each option, as shown."""
-        return tuple((LETTERS[i], o.text) for i, o in enumerate(self.options))
-
-    def correct_keys(self) -> tuple[str, ...]:
-        """Return the letters of the right options, as shown."""
-        return tuple(LETTERS[i] for i, o in enumerate(self.options) if o.correct)
-
-    def wrong_feedback_by_key(self) -> dict[str, str]:
-        """Return each wrong option's letter with its feedback."""
-        return {LETTERS[i]: o.feedback for i, o in enumerate(self.options) if not o.correct}
 
     def chosen_labels(self, parsed: frozenset[int]) -> list[str]:
         """Return the chosen options' letters, in shown order."""
@@ -130,8 +112,3 @@ class MultipleSelect(Question):
             if not any(o.get("correct") is True for o in options):
                 problems.append(("options", "at least one option must be correct"))
         return problems
-
-    @classmethod
-    def from_raw(cls, common: dict[str, Any], raw: Mapping[str, Any]) -> MultipleSelect:
-        """Build from validated TOML data."""
-        return cls(**common, options=_options_from_raw(raw))

@@ -7,19 +7,18 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from japan_nato.quiz.answers import LETTERS, letter_range, pick
-from japan_nato.quiz.model import Option, Question, Result
-from japan_nato.quiz.types.fields import _choice_lines, _option_problems, _options_from_raw
+from japan_nato.quiz.model import Result
+from japan_nato.quiz.types.fields import _option_problems
+from japan_nato.quiz.types.options import LetteredOptions
 
 
 @dataclass(frozen=True, kw_only=True)
-class SingleChoice(Question):
+class SingleChoice(LetteredOptions):
     """Pick the one right option."""
 
     type_name: ClassVar[str] = "single_choice"
     type_label: ClassVar[str] = "single choice"
     fields: ClassVar[tuple[str, ...]] = ("options",)
-
-    options: tuple[Option, ...]
 
     def parse(self, answer: Any) -> int:
         """Return the index of the chosen option."""
@@ -42,10 +41,6 @@ class SingleChoice(Question):
             f"Choose one option: type its letter ({letter_range(len(self.options))}) or its text."
         )
 
-    def display_lines(self) -> list[str]:
-        """Return the lettered options."""
-        return _choice_lines(self.options)
-
     def correct_answer(self) -> str:
         """Return the right option with its letter."""
         index = next(i for i, o in enumerate(self.options) if o.correct)
@@ -59,27 +54,10 @@ class SingleChoice(Question):
         """Say how to type an answer in the terminal."""
         return f"Type a letter (A–{LETTERS[len(self.options) - 1]}) or the option's text."
 
-    def wrong_answer_feedback(self) -> list[tuple[str, str]]:
-        """Return each wrong option with its feedback."""
-        options = enumerate(self.options)
-        return [(f"{LETTERS[i]}. {o.text}", o.feedback) for i, o in options if not o.correct]
-
     def example_answers(self) -> tuple[Any, Any]:
         """Return the right option's text and a wrong option's text."""
         right = next(o.text for o in self.options if o.correct)
         return right, next(o.text for o in self.options if not o.correct)
-
-    def choices(self) -> tuple[tuple[str, str], ...]:
-        """Return (letter, text) of each option, as shown."""
-        return tuple((LETTERS[i], o.text) for i, o in enumerate(self.options))
-
-    def correct_keys(self) -> tuple[str, ...]:
-        """Return the letters of the right options, as shown."""
-        return tuple(LETTERS[i] for i, o in enumerate(self.options) if o.correct)
-
-    def wrong_feedback_by_key(self) -> dict[str, str]:
-        """Return each wrong option's letter with its feedback."""
-        return {LETTERS[i]: o.feedback for i, o in enumerate(self.options) if not o.correct}
 
     def chosen_labels(self, parsed: int) -> list[str]:
         """Return the chosen option's letter."""
@@ -95,8 +73,3 @@ class SingleChoice(Question):
             if count != 1:
                 problems.append(("options", f"exactly one option must be correct, found {count}"))
         return problems
-
-    @classmethod
-    def from_raw(cls, common: dict[str, Any], raw: Mapping[str, Any]) -> SingleChoice:
-        """Build from validated TOML data."""
-        return cls(**common, options=_options_from_raw(raw))
