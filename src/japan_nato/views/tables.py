@@ -21,9 +21,13 @@ MISSING = "—"
 WRAPPER = 'class="jn-table" style="max-width: 100%; overflow-x: auto"'
 TABLE = 'style="table-layout: auto; border-collapse: collapse; margin: 0 0 4px 0; width: auto"'
 # Short inline styles: every cell carries one, since untrusted output keeps no <style> block.
-TEXT = "text-align:left;vertical-align:top;white-space:normal;min-width:6em;max-width:32em"
+# Short text (ids, dates, topics) stays on one line; long text wraps between 14em and 32em, so
+# a frame with many text columns stays readable (it scrolls) instead of one word a line.
+SHORT_TEXT = "text-align:left;vertical-align:top;white-space:nowrap"
+TEXT = "text-align:left;vertical-align:top;white-space:normal;min-width:14em;max-width:32em"
 NUMBER = "text-align:right;vertical-align:top;white-space:nowrap"
 GAP = "text-align:center;vertical-align:top"
+SHORT = 24  # characters: text at most this long is not wrapped
 
 
 def _option(name: str) -> Any:
@@ -81,15 +85,25 @@ def _cell_texts(column: pd.Series) -> list[str | None]:
     return texts
 
 
-def _cells(column: pd.Series, tag: str = "td") -> list[str]:
-    """One HTML cell per value: escaped, aligned by the column's kind, "—" where missing."""
-    style = NUMBER if _is_number(column) else TEXT
-    return [
-        f'<{tag} style="{style}">'
+def _style(values: pd.Series | pd.Index, texts: list[str | None]) -> str:
+    """A column's cell style: numbers right, text left; only long text wraps."""
+    if _is_number(values):
+        return NUMBER
+    longest = max((len(t) for t in texts if t is not None), default=0)
+    return SHORT_TEXT if longest <= SHORT else TEXT
+
+
+def _cells(column: pd.Series) -> tuple[str, list[str]]:
+    """A column's style and one HTML cell per value: escaped, "—" where missing."""
+    texts = _cell_texts(column)
+    style = _style(column, texts)
+    cells = [
+        f'<td style="{style}">'
         + (_missing_mark(value) if text is None else html.escape(text))
-        + f"</{tag}>"
-        for value, text in zip(column.tolist(), _cell_texts(column), strict=True)
+        + "</td>"
+        for value, text in zip(column.tolist(), texts, strict=True)
     ]
+    return style, cells
 
 
 def _limits(frame: pd.DataFrame) -> tuple[int | None, int | None]:
@@ -129,27 +143,33 @@ def frame_html(frame: pd.DataFrame) -> str | None:
     half_rows, half_cols = _limits(frame)
     shown = _shown(frame, half_rows, half_cols)
     levels = shown.index.nlevels
-    index_style = NUMBER if _is_number(shown.index) else TEXT
+    row_labels = _labels(shown.index)
+    index_style = _style(shown.index, [" ".join(labels) for labels in row_labels])
+    styles, columns = [], []
+    for position in range(shown.shape[1]):
+        style, cells = _cells(shown.iloc[:, position])
+        styles.append(style)
+        columns.append(cells)
 
     head_rows = []
     column_labels = _labels(shown.columns)
     names = [html.escape(str(n)) if n is not None else "" for n in shown.index.names]
     for level in range(shown.columns.nlevels):
         corner = "".join(
-            f'<th style="{TEXT}">{name if level == shown.columns.nlevels - 1 else ""}</th>'
+            f'<th style="{SHORT_TEXT}">{name if level == shown.columns.nlevels - 1 else ""}</th>'
             for name in names
         )
         heads = []
         for position, label in enumerate(column_labels):
             if half_cols is not None and position == half_cols:
                 heads.append(f'<th style="{GAP}">…</th>')
-            style = NUMBER if _is_number(shown.iloc[:, position]) else TEXT
-            heads.append(f'<th scope="col" style="{style}">{html.escape(label[level])}</th>')
+            heads.append(
+                f'<th scope="col" style="{styles[position]}">{html.escape(label[level])}</th>'
+            )
         head_rows.append(f"<tr>{corner}{''.join(heads)}</tr>")
 
-    columns = [_cells(shown.iloc[:, position]) for position in range(shown.shape[1])]
     body_rows = []
-    for row, labels in enumerate(_labels(shown.index)):
+    for row, labels in enumerate(row_labels):
         if half_rows is not None and row == half_rows:
             gap = f'<td style="{GAP}">…</td>'
             width = levels + shown.shape[1] + (half_cols is not None)
@@ -169,8 +189,10 @@ def frame_html(frame: pd.DataFrame) -> str | None:
         rows, cols = frame.shape
         dimensions = f"<p>{rows} rows × {cols} columns</p>"
     return (
-        f"<div {WRAPPER}><table {TABLE}><thead>{''.join(head_rows)}</thead>"
-        f"<tbody>{''.join(body_rows)}</tbody></table></div>{dimensions}"
+        # One row a line, so a stored notebook's diff shows which rows changed.
+        f"<div {WRAPPER}><table {TABLE}>\n<thead>\n{''.join(r + chr(10) for r in head_rows)}"
+        f"</thead>\n<tbody>\n{''.join(r + chr(10) for r in body_rows)}</tbody>\n</table></div>"
+        f"{dimensions}"
     )
 
 
