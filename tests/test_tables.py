@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from japan_nato.views.progress_table import ProgressTable
 from japan_nato.views.tables import MISSING, frame_html
@@ -142,6 +143,28 @@ def test_long_frames_keep_pandas_truncation_and_the_dimensions_note() -> None:
         assert len(parse(long).cells) == 3 + 100 * 3
 
 
+def test_wide_frames_keep_pandas_column_truncation() -> None:
+    wide = pd.DataFrame([range(50)], columns=[f"c{i}" for i in range(50)])
+    with pd.option_context("display.max_columns", 20):
+        parsed = parse(wide)
+    heads = [c["text"] for c in parsed.cells[:22]]
+    assert heads[1:3] == ["c0", "c1"] and heads[11] == "…" and heads[-1] == "c49"
+    assert parsed.paragraphs == ["1 rows × 50 columns"]
+
+
+def test_an_empty_result_says_it_has_no_rows() -> None:
+    frame = pd.DataFrame({"fact_id": ["A01"]})
+    assert parse(frame[frame["fact_id"] == "Z99"]).paragraphs == ["0 rows × 1 columns"]
+
+
+def test_grouped_columns_show_one_header_row_per_level() -> None:
+    frame = pd.DataFrame({"topic": ["a", "a", "b"], "n": [1, 2, 3]})
+    grouped = frame.groupby("topic").agg({"n": ["count", "sum"]})
+    parsed = parse(grouped)
+    assert [c["text"] for c in parsed.cells[:6]] == ["", "n", "n", "topic", "count", "sum"]
+    assert [c["text"] for c in parsed.cells[6:9]] == ["a", "2", "3"]
+
+
 def test_max_colwidth_is_honoured_and_none_shows_whole_text() -> None:
     frame = pd.DataFrame({"quote": ["word " * 30]})
     short = column_cells(parse(frame), frame, "quote")[0]["text"]
@@ -170,7 +193,9 @@ def test_a_learner_function_installs_it_in_ipython_and_text_stays_the_same() -> 
     from IPython.core.interactiveshell import InteractiveShell
 
     shell = InteractiveShell.instance()
+    import pandas as pd
     import japan_nato
+    own, _ = shell.display_formatter.format(pd.DataFrame({"a": [None]}))
     facts = japan_nato.load_facts()
     data, _ = shell.display_formatter.format(facts)
     japan_nato.load_facts()  # again: still one formatter, still ours
@@ -179,6 +204,7 @@ def test_a_learner_function_installs_it_in_ipython_and_text_stays_the_same() -> 
         "html": data["text/html"].startswith('<div class="jn-table"'),
         "plain": data["text/plain"] == repr(facts),
         "same": again == data,
+        "own": "—" in own["text/html"],
     }))
     """
     paths = [str(SRC), os.environ.get("PYTHONPATH")]
@@ -195,6 +221,7 @@ def test_a_learner_function_installs_it_in_ipython_and_text_stays_the_same() -> 
         "html": True,
         "plain": True,
         "same": True,
+        "own": True,
     }
 
 
@@ -206,3 +233,16 @@ def test_a_learner_function_outside_ipython_never_imports_it() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
+
+
+def test_a_frame_the_formatter_cannot_render_still_shows_pandas_table(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from japan_nato.views import tables
+
+    def broken(column: pd.Series) -> list[str | None]:
+        raise TypeError("a value no formatter expected")
+
+    monkeypatch.setattr(tables, "_cell_texts", broken)
+    shown = tables._printer(FRAME)
+    assert shown == pd.DataFrame._repr_html_(FRAME)

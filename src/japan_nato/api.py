@@ -325,3 +325,7 @@ def _sentence(exc: Exception) -> str:
     """An error message as a sentence: its first letter upper-case, the rest as written."""
     text = str(exc)
     return text[:1].upper() + text[1:]
+
+
+# In a notebook, `import japan_nato` alone makes the learner's own DataFrames readable too.
+_readable_tables()

@@ -185,7 +185,8 @@ def frame_html(frame: pd.DataFrame) -> str | None:
 
     dimensions = ""
     show = _option("show_dimensions")
-    if show is True or (show == "truncate" and (half_rows or half_cols)):
+    # An empty result (a filter that matched nothing) says so instead of showing a bare header.
+    if show is True or (show == "truncate" and (half_rows or half_cols)) or frame.empty:
         rows, cols = frame.shape
         dimensions = f"<p>{rows} rows × {cols} columns</p>"
     return (
@@ -206,6 +207,14 @@ def install() -> bool:
     if shell is None:
         return False
     formatter = shell.display_formatter.formatters["text/html"]
-    if formatter.type_printers.get(pd.DataFrame) is not frame_html:
-        formatter.for_type(pd.DataFrame, frame_html)
+    if formatter.type_printers.get(pd.DataFrame) is not _printer:
+        formatter.for_type(pd.DataFrame, _printer)
     return True
+
+
+def _printer(frame: pd.DataFrame) -> str | None:
+    """frame_html, or pandas' own table should a frame ever defeat it: a table is always shown."""
+    try:
+        return frame_html(frame)
+    except Exception:  # noqa: BLE001 - the learner's frame, whatever it holds, must display
+        return pd.DataFrame._repr_html_(frame)
