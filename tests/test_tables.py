@@ -129,6 +129,7 @@ def test_a_wide_frame_scrolls_inside_its_wrapper() -> None:
     wide = pd.DataFrame({f"column_{i}": ["some words " * 8] for i in range(15)})
     parsed = parse(wide)
     assert "overflow-x: auto" in parsed.divs[0] and "max-width: 100%" in parsed.divs[0]
+    assert 'tabindex="0"' in (frame_html(wide) or "")  # the keyboard can scroll it
     assert "table-layout: auto" in (frame_html(wide) or "")
 
 
@@ -162,6 +163,7 @@ def test_grouped_columns_show_one_header_row_per_level() -> None:
     grouped = frame.groupby("topic").agg({"n": ["count", "sum"]})
     parsed = parse(grouped)
     assert [c["text"] for c in parsed.cells[:6]] == ["", "n", "n", "topic", "count", "sum"]
+    assert parsed.cells[0]["tag"] == "td" and parsed.cells[3]["tag"] == "th"
     assert [c["text"] for c in parsed.cells[6:9]] == ["a", "2", "3"]
 
 

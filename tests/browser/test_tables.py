@@ -110,3 +110,49 @@ def test_tables_are_readable_at_small_sizes(
         report += [f"after Run All at {size}: {p}" for p in problems]
     assert counts[0] == counts[1] and counts[0] >= stored_tables
     assert report == [], f"{len(report)} table problems in {name}:\n" + "\n".join(report)
+
+
+THEME = "@jupyterlab/apputils-extension:themes"
+
+
+def _set_theme(server: lab.LabServer, theme: str) -> None:
+    """Store JupyterLab's theme setting on the server (pages opened afterwards use it)."""
+    import json
+    import urllib.request
+
+    request = urllib.request.Request(
+        f"{server.url}lab/api/settings/{THEME}",
+        data=json.dumps({"raw": json.dumps({"theme": theme})}).encode(),
+        method="PUT",
+        headers={"Authorization": f"token {server.token}", "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status in (200, 204)
+
+
+@pytest.mark.parametrize("theme", ["JupyterLab Light", "JupyterLab Dark"])
+def test_tables_pass_axe_in_light_and_dark_theme(
+    narrow_page: Page, lab_server: lab.LabServer, theme: str
+) -> None:
+    """A frame with long text and every kind of missing value: axe finds nothing, either theme."""
+    from tests.browser.test_accessibility import _axe, _describe
+
+    lab.write_notebook(
+        lab_server.root / "_tables.ipynb",
+        [
+            "import pandas as pd\nfrom japan_nato import load_facts\nload_facts().head()",
+            'pd.DataFrame({"text": ["a long sentence " * 6, None], "n": [1.5, float("nan")],\n'
+            '              "k": pd.array([1, None], dtype="Int64")})',
+        ],
+    )
+    _set_theme(lab_server, theme)
+    try:
+        lab.open_notebook(narrow_page, lab_server, "_tables.ipynb")
+        lab.run_all(narrow_page)
+        dark = narrow_page.evaluate("() => document.body.dataset.jpThemeLight === 'false'")
+        assert dark == (theme == "JupyterLab Dark")
+        assert narrow_page.locator(".jp-OutputArea-output .jn-table").count() == 2
+        result = _axe(narrow_page, {"include": [[".jn-table"]]})
+    finally:
+        _set_theme(lab_server, "JupyterLab Light")
+    assert result["violations"] == [], _describe(result["violations"])

@@ -18,7 +18,8 @@ import pandas as pd
 from pandas.api import types as ptypes
 
 MISSING = "—"
-WRAPPER = 'class="jn-table" style="max-width: 100%; overflow-x: auto"'
+# tabindex lets the keyboard scroll a wide table; an untrusted notebook drops it (and role).
+WRAPPER = 'class="jn-table" tabindex="0" style="max-width: 100%; overflow-x: auto"'
 TABLE = 'style="table-layout: auto; border-collapse: collapse; margin: 0 0 4px 0; width: auto"'
 # Short inline styles: every cell carries one, since untrusted output keeps no <style> block.
 # Short text (ids, dates, topics) stays on one line; long text wraps between 14em and 32em, so
@@ -46,7 +47,7 @@ def _missing_mark(value: Any) -> str:
     else:
         name = "NaN" if isinstance(value, float) else str(value)
     return (
-        f'<span title="missing value ({html.escape(name)})" style="opacity: 0.6">{MISSING}</span>'
+        f'<span title="missing value ({html.escape(name)})" style="opacity: 0.7">{MISSING}</span>'
     )
 
 
@@ -155,10 +156,12 @@ def frame_html(frame: pd.DataFrame) -> str | None:
     column_labels = _labels(shown.columns)
     names = [html.escape(str(n)) if n is not None else "" for n in shown.index.names]
     for level in range(shown.columns.nlevels):
-        corner = "".join(
-            f'<th style="{SHORT_TEXT}">{name if level == shown.columns.nlevels - 1 else ""}</th>'
-            for name in names
-        )
+        corner = ""
+        for name in names:
+            shown_name = name if level == shown.columns.nlevels - 1 else ""
+            # An empty corner is a plain cell: a header without text confuses screen readers.
+            tag = "th" if shown_name else "td"
+            corner += f'<{tag} style="{SHORT_TEXT}">{shown_name}</{tag}>'
         heads = []
         for position, label in enumerate(column_labels):
             if half_cols is not None and position == half_cols:
