@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +24,14 @@ if TYPE_CHECKING:
     from japan_nato.views.setup_check import SetupReport
 
 
+def _readable_tables() -> None:
+    """In a notebook, show DataFrames as learner tables (views/tables.py); idempotent."""
+    if "IPython" in sys.modules:  # never import IPython here: `import japan_nato` stays light
+        from japan_nato.views.tables import install
+
+        install()
+
+
 @functools.cache
 def default_course() -> Course:
     """Return the course over the packaged data (one per process, so its caches are shared)."""
@@ -36,6 +45,7 @@ def _course_at(folder: Path) -> Course:
 
 def course(data_dir: str | Path | None = None) -> Course:
     """Return the course over data_dir (the default course when None)."""
+    _readable_tables()
     return default_course() if data_dir is None else _course_at(Path(data_dir).resolve())
 
 
@@ -175,6 +185,7 @@ def progress(
     """Return one row per bank: bank, title, questions, attempted, correct."""
     from japan_nato.views.progress_table import ProgressTable
 
+    _readable_tables()
     return ProgressTable(_progress(default_store() if store is None else store, data_dir))
 
 
@@ -314,3 +325,7 @@ def _sentence(exc: Exception) -> str:
     """An error message as a sentence: its first letter upper-case, the rest as written."""
     text = str(exc)
     return text[:1].upper() + text[1:]
+
+
+# In a notebook, `import japan_nato` alone makes the learner's own DataFrames readable too.
+_readable_tables()
