@@ -15,7 +15,7 @@ FONT = "DejaVu Sans, Verdana, Arial, Helvetica, sans-serif"
 # Advance widths in em for a wide sans-serif (DejaVu Sans, Verdana), rounded up on purpose: a box
 # drawn too wide costs a little space, one drawn too narrow lets labels overlap.
 _NARROW = set("il.,:;'!|·")
-_SEMI = set('fjrtI()[]- /1"')
+_SEMI = set('fjrtI()[]- /"')
 _WIDE = set("mwMW")
 _CAPITAL = 0.74
 _DIGIT = 0.65
