@@ -302,11 +302,24 @@ def _figures() -> dict[str, Any]:
     made["timeline (japan_nato only)"] = figures.timeline_figure(
         timeline[timeline["category"] == "japan_nato"]
     )
+    from japan_nato.instructor.chart import chart_drawing
+    from japan_nato.instructor.report import build_report, load_exports
+
+    samples = sorted((lab.REPO / "tests" / "data").glob("progress_*.csv"))
+    drawing = chart_drawing(build_report(load_exports(samples)))
+    made["report chart"] = figures.CourseFigure("report chart", drawing)
     return made
 
 
 @pytest.mark.parametrize(
-    "name", ["timeline.svg", "frameworks.svg", "facts_by_topic.svg", "timeline (japan_nato only)"]
+    "name",
+    [
+        "timeline.svg",
+        "frameworks.svg",
+        "facts_by_topic.svg",
+        "timeline (japan_nato only)",
+        "report chart",
+    ],
 )
 def test_figure_labels_do_not_overlap_in_chromium(page: Page, name: str) -> None:
     """Chromium's own text boxes (getBBox): no two labels overlap, none leaves the figure."""

@@ -16,7 +16,7 @@ FONT = "DejaVu Sans, Verdana, Arial, Helvetica, sans-serif"
 # drawn too wide costs a little space, one drawn too narrow lets labels overlap.
 _NARROW = set("il.,:;'!|·")
 _SEMI = set('fjrtI()[]- /"')
-_WIDE = set("mwMW")
+_WIDE = set("mwMW%@&—…")
 _CAPITAL = 0.74
 _DIGIT = 0.65
 _LOWER = 0.63
