@@ -381,3 +381,28 @@ def test_figure_shows_in_an_untrusted_notebook_and_after_running(
     expect(image).to_have_count(1)
     assert image.evaluate("i => i.complete && i.naturalWidth") == 900
     assert lab.error_texts(page) == []
+
+
+@pytest.mark.parametrize(
+    ("notebook", "count"),
+    [
+        ("01_reading_the_source.ipynb", 2),
+        ("03_the_ipcp.ipynb", 1),
+        ("04_nato_partnerships.ipynb", 1),
+        ("06_review.ipynb", 1),
+    ],
+)
+def test_course_figures_show_in_a_fresh_clone(
+    page: Page, lab_server: lab.LabServer, notebook: str, count: int
+) -> None:
+    """Opened as stored, never run (untrusted): every figure of the notebook is a drawn image."""
+    lab.open_notebook(page, lab_server, notebook)
+    images = page.locator(".jp-OutputArea-output figure.jn-figure img")
+    expect(images).to_have_count(count)
+    for image in images.all():
+        image.scroll_into_view_if_needed()
+        image.wait_for(state="visible")
+        page.wait_for_function("i => i.complete", arg=image.element_handle())
+        assert image.evaluate("i => i.naturalWidth") == 900
+        assert (image.get_attribute("src") or "").startswith("data:image/svg+xml;base64,")
+        assert len(image.get_attribute("alt") or "") > 40
