@@ -20,7 +20,7 @@ from bench.common import CACHE, REPO, Measurement, Row, Settings, Skip, log, sho
 
 TITLE = "installed size"
 # The bare environment the installed size is compared with (issue 6, item 1e).
-BARE_PACKAGES = ("jupyterlab", "pandas", "ipywidgets", "matplotlib", "nbval")
+BARE_PACKAGES = ("jupyterlab", "pandas", "ipywidgets", "nbval")
 
 
 # (e) installed size

@@ -14,7 +14,6 @@ from japan_nato.instructor.text_table import format_table
 from japan_nato.progress import ProgressStore
 
 SAMPLES = sorted((Path(__file__).parent / "data").glob("progress_*.csv"))
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 def _row(frame: pd.DataFrame, **where: str) -> pd.Series:
@@ -163,8 +162,9 @@ def test_generic_and_duplicate_names_are_warned_about_first(tmp_path: Path) -> N
     first = text.split("Instructor report:")[0]
     assert "'aiko' appears in 2 files" in first and "'jovyan' is an account name" in first
     assert max(len(line) for line in text.splitlines()) <= 80
-    chart = plot(result, tmp_path / "chart.png")
-    assert chart.read_bytes().startswith(PNG_SIGNATURE)
+    chart = plot(result, tmp_path / "chart.svg")
+    assert chart.read_text(encoding="utf-8").startswith("<svg ")
+    assert "WARNING: some names may merge several learners" in chart.read_text(encoding="utf-8")
 
 
 def test_an_export_handed_in_twice_counts_once(report: Report) -> None:
@@ -201,7 +201,7 @@ def test_an_empty_export_gives_an_empty_report(tmp_path: Path) -> None:
     result = build_report(load_exports([tmp_path / "empty.csv"]))
     assert (result.learners, result.answers) == (0, 0)
     assert "(none)" in render_text(result)
-    assert plot(result, tmp_path / "empty.png").read_bytes().startswith(PNG_SIGNATURE)
+    assert "No answers in the exports" in plot(result, tmp_path / "empty.svg").read_text("utf-8")
 
 
 # -- bad files are named ---------------------------------------------------------------------
@@ -282,16 +282,21 @@ def test_format_table_shortens_long_text() -> None:
     assert "x" * 21 not in line
 
 
-def test_plot_writes_a_png(tmp_path: Path, report: Report) -> None:
-    target = plot(report, tmp_path / "chart.png")
-    assert target == tmp_path / "chart.png"
-    assert target.read_bytes().startswith(PNG_SIGNATURE)
-    assert target.stat().st_size > 10_000
+def test_plot_writes_an_svg(tmp_path: Path, report: Report) -> None:
+    target = plot(report, tmp_path / "chart.svg")
+    assert target == tmp_path / "chart.svg"
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("<svg ") and text.rstrip().endswith("</svg>")
+    assert "at the first attempt" in text and "eventually" in text
+    assert plot(report, tmp_path / "again.svg").read_text(encoding="utf-8") == text
+    # An old command line with a .png name still gets the chart, under the right suffix.
+    assert plot(report, tmp_path / "room.png") == tmp_path / "room.svg"
 
 
 def test_the_chart_of_the_full_course_stays_a_sane_size(tmp_path: Path) -> None:
-    from matplotlib.image import imread
+    from itertools import combinations
 
+    from japan_nato.instructor.chart import chart_drawing
     from japan_nato.quiz import bank_names, load_bank
 
     rows = []
@@ -304,8 +309,12 @@ def test_the_chart_of_the_full_course_stays_a_sane_size(tmp_path: Path) -> None:
     result = build_report(frame, questions=questions)
     first = result.per_question.groupby("bank").head(1)
     assert list(first["number"]) == [1] * len(first)  # numbered in course order per notebook
-    height, width = imread(plot(result, tmp_path / "course.png")).shape[:2]
-    assert width <= 1000 and height <= 1600
+    drawing = chart_drawing(result)
+    assert drawing.width <= 1000 and drawing.height <= 1600
+    assert len(drawing.texts("panel-title")) == len(first)
+    texts = drawing.texts()
+    assert [(a.text, b.text) for a, b in combinations(texts, 2) if a.box.overlaps(b.box)] == []
+    assert all(0 <= t.box.left and t.box.right <= drawing.width for t in texts)
 
 
 def test_the_export_and_the_report_share_one_column_list() -> None:

@@ -31,7 +31,7 @@ examples:
   japan-nato progress name "Aiko T."
   japan-nato progress export my_progress.csv
   japan-nato progress reset --yes
-  japan-nato report exports/*.csv --plot report.png --top 5
+  japan-nato report exports/*.csv --plot report.svg --top 5
   japan-nato answer-key 01_reading_the_source -o key.md
 
 Progress is kept in $JAPAN_NATO_PROGRESS, or under the Jupyter data directory
@@ -145,7 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
         "as tables.",
     )
     sub.add_argument("files", metavar="FILE.csv", nargs="+", help="exports made by learners")
-    sub.add_argument("--plot", metavar="OUT.png", help="also draw percent correct as a PNG chart")
+    sub.add_argument("--plot", metavar="OUT.svg", help="also draw percent correct as an SVG chart")
     sub.add_argument(
         "--top", metavar="N", type=_positive_int, default=10, help="rows in the top lists (10)"
     )

@@ -264,3 +264,145 @@ def test_figure_has_description_and_data_table(page: Page, lab_server: lab.LabSe
     passed = {rule["id"] for rule in result["passes"]}
     assert "image-alt" in passed, f"axe did not find a named image: passes {sorted(passed)}"
     assert not [v for v in result["violations"] if v["impact"] in {"serious", "critical"}]
+
+
+# Every <text> of a figure's SVG as Chromium lays it out, and what is wrong with the layout.
+FIGURE_TEXT_JS = """
+() => {
+  const svg = document.querySelector("svg");
+  const view = svg.viewBox.baseVal;
+  const texts = [...svg.querySelectorAll("text")].map(t => {
+    const b = t.getBBox();
+    return {text: t.textContent, left: b.x, top: b.y, right: b.x + b.width, bottom: b.y + b.height};
+  });
+  const problems = [];
+  for (let i = 0; i < texts.length; i++) {
+    const a = texts[i];
+    if (a.left < view.x || a.top < view.y || a.right > view.x + view.width ||
+        a.bottom > view.y + view.height) problems.push(`"${a.text}" leaves the figure`);
+    for (let j = i + 1; j < texts.length; j++) {
+      const b = texts[j];
+      if (Math.min(a.right, b.right) > Math.max(a.left, b.left) &&
+          Math.min(a.bottom, b.bottom) > Math.max(a.top, b.top)) {
+        problems.push(`"${a.text}" overlaps "${b.text}"`);
+      }
+    }
+  }
+  return {texts, problems};
+}
+"""
+
+
+def _figures() -> dict[str, Any]:
+    """Each course figure by name, with two variants the notebooks also draw."""
+    from japan_nato import figures, load_timeline
+
+    timeline = load_timeline()
+    made = {name: make() for name, make in figures.FIGURES.items()}
+    made["timeline (japan_nato only)"] = figures.timeline_figure(
+        timeline[timeline["category"] == "japan_nato"]
+    )
+    from japan_nato.instructor.chart import chart_drawing
+    from japan_nato.instructor.report import build_report, load_exports
+
+    samples = sorted((lab.REPO / "tests" / "data").glob("progress_*.csv"))
+    drawing = chart_drawing(build_report(load_exports(samples)))
+    made["report chart"] = figures.CourseFigure("report chart", drawing)
+    return made
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "timeline.svg",
+        "frameworks.svg",
+        "facts_by_topic.svg",
+        "timeline (japan_nato only)",
+        "report chart",
+    ],
+)
+def test_figure_labels_do_not_overlap_in_chromium(page: Page, name: str) -> None:
+    """Chromium's own text boxes (getBBox): no two labels overlap, none leaves the figure."""
+    fig = _figures()[name]
+    page.set_content(f"<!doctype html><body style='margin: 0'>{fig.svg}</body>")
+    measured = page.evaluate(FIGURE_TEXT_JS)
+    assert measured["problems"] == []
+    # The layout's estimate must never be narrower than the real text: that is what keeps the
+    # labels apart with another font or a longer label.
+    estimated = fig.drawing.texts()
+    assert [t["text"].replace("\u00a0", " ") for t in measured["texts"]] == [
+        e.text for e in estimated
+    ]
+    narrow = [
+        f'"{e.text}": estimated {e.box.right - e.box.left:.0f} px, drawn {drawn:.0f}'
+        for e, t in zip(estimated, measured["texts"], strict=True)
+        if (drawn := t["right"] - t["left"]) > e.box.right - e.box.left + 0.5
+    ]
+    assert narrow == []
+
+
+def _figure_output(data: dict[str, str]) -> dict[str, Any]:
+    """A stored execute_result output with the given mime data."""
+    return {"output_type": "execute_result", "execution_count": 1, "metadata": {}, "data": data}
+
+
+def test_figure_shows_in_an_untrusted_notebook_and_after_running(
+    page: Page, lab_server: lab.LabServer
+) -> None:
+    """A stored figure shows in a never-run (untrusted) notebook, and again after Run All."""
+    from japan_nato import frameworks_figure
+
+    fig = frameworks_figure()
+    path = lab.write_notebook(
+        lab_server.root / "_stored_figure.ipynb",
+        ["from japan_nato import frameworks_figure\nframeworks_figure()", "'control'"],
+    )
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    notebook["cells"][0]["outputs"] = [
+        _figure_output({"text/html": fig._repr_html_(), "text/plain": repr(fig)})
+    ]
+    # The control: an image/svg+xml output, which JupyterLab refuses in an untrusted notebook.
+    notebook["cells"][1]["outputs"] = [
+        _figure_output({"image/svg+xml": fig.svg, "text/plain": "'svg refused: untrusted'"})
+    ]
+    path.write_text(json.dumps(notebook), encoding="utf-8")
+
+    lab.open_notebook(page, lab_server, "_stored_figure.ipynb")
+    expect(page.get_by_text("svg refused: untrusted")).to_be_visible()  # so it is untrusted
+    image = page.locator(".jp-OutputArea-output figure.jn-figure img")
+    expect(image).to_be_visible()
+    assert image.evaluate("i => i.complete && i.naturalWidth") == 900
+    assert (image.get_attribute("alt") or "").startswith("Two bar charts")
+    shown = image.bounding_box()
+    assert shown and shown["height"] > 300, shown
+
+    lab.run_all(page)
+    image = page.locator(".jp-OutputArea-output figure.jn-figure img")
+    expect(image).to_have_count(1)
+    assert image.evaluate("i => i.complete && i.naturalWidth") == 900
+    assert lab.error_texts(page) == []
+
+
+@pytest.mark.parametrize(
+    ("notebook", "count"),
+    [
+        ("01_reading_the_source.ipynb", 2),
+        ("03_the_ipcp.ipynb", 1),
+        ("04_nato_partnerships.ipynb", 1),
+        ("06_review.ipynb", 1),
+    ],
+)
+def test_course_figures_show_in_a_fresh_clone(
+    page: Page, lab_server: lab.LabServer, notebook: str, count: int
+) -> None:
+    """Opened as stored, never run (untrusted): every figure of the notebook is a drawn image."""
+    lab.open_notebook(page, lab_server, notebook)
+    images = page.locator(".jp-OutputArea-output figure.jn-figure img")
+    expect(images).to_have_count(count)
+    for image in images.all():
+        image.scroll_into_view_if_needed()
+        image.wait_for(state="visible")
+        page.wait_for_function("i => i.complete", arg=image.element_handle())
+        assert image.evaluate("i => i.naturalWidth") == 900
+        assert (image.get_attribute("src") or "").startswith("data:image/svg+xml;base64,")
+        assert len(image.get_attribute("alt") or "") > 40

@@ -1,16 +1,23 @@
-"""The partner-frameworks figure (from the article's claims) and facts by topic."""
+"""The partner-frameworks figure (from the article's claims) and facts by topic (SVG)."""
 
 from __future__ import annotations
 
+import math
 import re
-from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
 from japan_nato.dataset.tables import load_context, load_facts, load_glossary, load_timeline
-from japan_nato.figures.style import KIND_STYLE, OKABE_ITO, _new_figure, describe
+from japan_nato.figures.style import (
+    GREY,
+    KIND_STYLE,
+    OKABE_ITO,
+    WIDTH,
+    CourseFigure,
+    LegendEntry,
+    draw_legend,
+)
+from japan_nato.figures.svg import Svg, text_width
 
 # The frameworks the chart shows, by their glossary terms; launch years and sizes come from data.
 FRAMEWORK_TERMS = (
@@ -119,34 +126,70 @@ def _member_count(names: list[str], claims: pd.DataFrame) -> tuple[int | None, s
     return None, None
 
 
-def frameworks_figure() -> Figure:
+LEFT, RIGHT = 20.0, WIDTH - 20.0
+
+
+def _nice_step(span: float, most: int = 6) -> float:
+    """The smallest of 1, 2, 5, 10, 20, 25, 50, ... that cuts span into at most `most` steps."""
+    step = 1.0
+    while True:
+        for factor in (1.0, 2.0, 2.5, 5.0):
+            if span / (step * factor) <= most:
+                return step * factor
+        step *= 10
+
+
+def _axis(
+    svg: Svg, left: float, right: float, y: float, low: float, high: float, step: float
+) -> None:
+    """A horizontal axis line from left to right at y, with ticks every step from low to high."""
+    svg.line(left, y, right, y, "#000000", stroke_width=1)
+    value = math.ceil(low / step) * step
+    while value <= high + 1e-9:
+        x = left + (value - low) / (high - low) * (right - left)
+        svg.line(x, y, x, y + 5, "#000000", stroke_width=1)
+        svg.text(x, y + 17, f"{value:g}", 12, anchor="middle", role="tick")
+        value += step
+
+
+def _room_for(low: float, value: float, label: str, size: float, width: float, pad: float) -> float:
+    """The axis maximum that leaves room for label after value, in a panel width pixels wide."""
+    free = width - pad - text_width(label, size)
+    return low + (value - low) * width / max(free, 1.0)
+
+
+def frameworks_figure() -> CourseFigure:
     """NATO's partner frameworks: when each was launched and how many members it has."""
     table = framework_table()
-    fig = _new_figure(4.6)
-    grid = fig.add_gridspec(1, 2, width_ratios=[1.25, 1], wspace=0.08, left=0.34, right=0.97)
-    ax_year = fig.add_subplot(grid[0])
-    ax_size = fig.add_subplot(grid[1], sharey=ax_year)
-    positions = list(range(len(table)))
+    title = "NATO's partnership frameworks"
+    svg = Svg(WIDTH)
+    svg.text(WIDTH / 2, 24, title, 18, anchor="middle", bold=True, role="title")
     labels = [
         str(r.framework) if pd.isna(r.abbreviation) else f"{r.framework} ({r.abbreviation})"
         for r in table.itertuples(index=False)
     ]
-    _draw_launch_years(ax_year, table, positions, labels)
-    _draw_member_counts(ax_size, table, positions)
-    for axis in (ax_year, ax_size):
-        for side in ("top", "right"):
-            axis.spines[side].set_visible(False)
-    fig.suptitle("NATO's partnership frameworks", fontsize=13, fontweight="bold")
-    fig.text(
-        0.5,
-        0.01,
+    row, top = 56.0, 56.0
+    bottom = top + row * max(len(table), 1)
+    label_right = LEFT + max((text_width(label, 13) for label in labels), default=0.0)
+    for i, label in enumerate(labels):
+        svg.text(label_right, top + row * (i + 0.5), label, 13, anchor="end", role="framework")
+    panels = RIGHT - label_right - 16
+    year_left = label_right + 16
+    year_right = year_left + panels * 1.25 / 2.25 - 16
+    size_left = year_right + 32
+    _draw_launch_years(svg, table, (year_left, year_right), top, row, bottom)
+    _draw_member_counts(svg, table, (size_left, RIGHT), top, row, bottom)
+    svg.text(
+        WIDTH / 2,
+        bottom + 66,
         "In brackets: the row of context.csv or timeline.csv each number comes from. "
         "The EAPC count includes the Allies.",
-        ha="center",
-        fontsize=8,
-        color="#333333",
+        11,
+        anchor="middle",
+        colour="#333333",
+        role="footnote",
     )
-    fig.subplots_adjust(top=0.88, bottom=0.17)
+    svg.height = bottom + 86
     known = table.dropna(subset=["launched"])
     description = (
         f"Two bar charts of NATO's {len(table)} partnership frameworks: the year each was "
@@ -156,91 +199,146 @@ def frameworks_figure() -> Figure:
         first = known.sort_values("launched").iloc[0]
         description += f" The oldest is the {first['framework']} ({int(first['launched'])})."
     data = table[["framework", "abbreviation", "launched", "members"]]
-    return describe(fig, description, data)
+    return CourseFigure(title, svg, description, data)
 
 
 def _draw_launch_years(
-    ax_year: Any, table: pd.DataFrame, positions: list[int], labels: list[str]
+    svg: Svg,
+    table: pd.DataFrame,
+    span: tuple[float, float],
+    top: float,
+    row: float,
+    bottom: float,
 ) -> None:
     """Draw each framework's launch year as a dot, with the row it comes from."""
+    left, right = span
     known_years = table["launched"].dropna()
-    year_low = int(known_years.min()) - 4 if len(known_years) else 1990
-    year_high = int(known_years.max()) + 4 if len(known_years) else 2025
-    for y, row in zip(positions, table.itertuples(index=False), strict=True):
-        if pd.isna(row.launched):
-            ax_year.text(
-                (year_low + year_high) / 2,
+    low = int(known_years.min()) - 4 if len(known_years) else 1990
+    high = float(int(known_years.max()) + 10 if len(known_years) else 2025)
+    notes = {
+        i: f"{r.launched}  ({r.launched_source})"
+        for i, r in enumerate(table.itertuples(index=False))
+        if not pd.isna(r.launched)
+    }
+    for i, note in notes.items():
+        high = max(high, _room_for(low, int(table["launched"].iloc[i]), note, 12, right - left, 14))
+
+    def to_x(year: float) -> float:
+        return left + (year - low) / (high - low) * (right - left)
+
+    step = _nice_step(high - low)
+    year = math.ceil(low / step) * step
+    while year <= high:
+        svg.line(to_x(year), top, to_x(year), bottom, "#dddddd", stroke_width=1)
+        year += step
+    svg.line(left, top, left, bottom, "#000000", stroke_width=1)
+    _axis(svg, left, right, bottom, low, high, step)
+    svg.text(
+        (left + right) / 2, bottom + 38, "Launched (year)", 13, anchor="middle", role="axis-label"
+    )
+    for i, r in enumerate(table.itertuples(index=False)):
+        y = top + row * (i + 0.5)
+        if pd.isna(r.launched):
+            svg.text(
+                (left + right) / 2,
                 y,
                 "launch year not in the course data",
-                ha="center",
-                va="center",
-                fontsize=8,
-                fontstyle="italic",
-                color="#555555",
+                11,
+                anchor="middle",
+                italic=True,
+                colour=GREY,
+                role="missing",
             )
             continue
-        ax_year.plot(
-            [row.launched],
-            [y],
-            marker="o",
-            markersize=8,
-            color=OKABE_ITO["bluish_green"],
-            linestyle="none",
-            gid=f"launch:{row.framework}",
-        )
-        ax_year.annotate(
-            f"{row.launched}  ({row.launched_source})",
-            (row.launched, y),
-            xytext=(8, 0),
-            textcoords="offset points",
-            va="center",
-            fontsize=8.5,
-        )
-    ax_year.set_xlim(year_low, year_high + 6)
-    ax_year.set_yticks(positions, labels, fontsize=9)
-    ax_year.invert_yaxis()
-    ax_year.set_xlabel("Launched (year)")
-    ax_year.grid(axis="x", color="#dddddd", linewidth=0.8)
-    ax_year.set_axisbelow(True)
+        x = to_x(int(r.launched))
+        svg.marker("o", x, y, 12, OKABE_ITO["bluish_green"], role=f"launch:{r.framework}")
+        svg.text(x + 10, y, notes[i], 12, role="value")
 
 
-def _draw_member_counts(ax_size: Any, table: pd.DataFrame, positions: list[int]) -> None:
+def _draw_member_counts(
+    svg: Svg,
+    table: pd.DataFrame,
+    span: tuple[float, float],
+    top: float,
+    row: float,
+    bottom: float,
+) -> None:
     """Draw each framework's member count as a bar, with the row it comes from."""
+    left, right = span
     sizes = table["members"]
-    largest = int(sizes.max()) if sizes.notna().any() else 1
-    for y, row in zip(positions, table.itertuples(index=False), strict=True):
-        if pd.isna(row.members):
-            ax_size.text(
-                largest * 0.05,
+    high = float(int(sizes.max()) * 1.2 if sizes.notna().any() else 1)
+    notes = {
+        i: f"{r.members}  ({r.members_source})"
+        for i, r in enumerate(table.itertuples(index=False))
+        if not pd.isna(r.members)
+    }
+    for i, note in notes.items():
+        high = max(high, _room_for(0, int(sizes.iloc[i]), note, 12, right - left, 10))
+
+    def to_x(value: float) -> float:
+        return left + value / high * (right - left)
+
+    svg.line(left, top, left, bottom, "#000000", stroke_width=1)
+    _axis(svg, left, right, bottom, 0, high, _nice_step(high))
+    label = "Members (as the source counts them)"
+    svg.text(
+        min((left + right) / 2, RIGHT - text_width(label, 13) / 2),  # kept inside the card
+        bottom + 38,
+        label,
+        13,
+        anchor="middle",
+        role="axis-label",
+    )
+    for i, r in enumerate(table.itertuples(index=False)):
+        y = top + row * (i + 0.5)
+        if pd.isna(r.members):
+            svg.text(
+                left + 8,
                 y,
                 "no count in the course data",
-                va="center",
-                fontsize=8,
-                fontstyle="italic",
-                color="#555555",
+                11,
+                italic=True,
+                colour=GREY,
+                role="missing",
             )
             continue
-        ax_size.barh(
-            [y],
-            [row.members],
-            color=OKABE_ITO["blue"],
-            height=0.55,
-            gid=f"members:{row.framework}",
+        end = to_x(int(r.members))
+        svg.rect(
+            left,
+            y - 0.55 * row / 2,
+            end - left,
+            0.55 * row,
+            OKABE_ITO["blue"],
+            f"members:{r.framework}",
         )
-        ax_size.annotate(
-            f"{row.members}  ({row.members_source})",
-            (row.members, y),
-            xytext=(4, 0),
-            textcoords="offset points",
-            va="center",
-            fontsize=8.5,
-        )
-    ax_size.set_xlim(0, largest * 1.35)
-    ax_size.tick_params(axis="y", left=False, labelleft=False)
-    ax_size.set_xlabel("Members (as the source counts them)")
+        svg.text(end + 6, y, notes[i], 12, role="value")
 
 
-def facts_by_topic_figure(facts: pd.DataFrame | None = None) -> Figure:
+def _pattern(svg: Svg, name: str, colour: str, hatch: str) -> str:
+    """Define a fill for colour with a pattern on top (dots, stripes, cross); return the fill."""
+    if not hatch:
+        return colour
+    ident = f"jn-fill-{len(svg.defs)}"
+    if hatch.startswith("."):
+        mark = '<circle cx="3" cy="3" r="1.2" fill="#ffffff"/>'
+        size, turn = 6, ""
+    elif hatch.startswith("/"):
+        mark = '<rect x="0" y="0" width="2" height="8" fill="#ffffff"/>'
+        size, turn = 8, ' patternTransform="rotate(45)"'
+    else:
+        mark = (
+            '<rect x="0" y="0" width="1.5" height="8" fill="#ffffff"/>'
+            '<rect x="0" y="0" width="8" height="1.5" fill="#ffffff"/>'
+        )
+        size, turn = 8, ' patternTransform="rotate(45)"'
+    svg.defs.append(
+        f'<pattern id="{ident}" width="{size}" height="{size}" patternUnits="userSpaceOnUse"{turn}>'
+        f'<rect x="0" y="0" width="{size}" height="{size}" fill="{colour}"/>{mark}</pattern>'
+    )
+    return f"url(#{ident})"
+
+
+def facts_by_topic_figure(facts: pd.DataFrame | None = None) -> CourseFigure:
     """Horizontal bars: the article's facts per topic, split by kind."""
     facts = load_facts() if facts is None else facts
     counts = pd.crosstab(facts["topic"].astype(str), facts["kind"].astype(str))
@@ -251,56 +349,74 @@ def facts_by_topic_figure(facts: pd.DataFrame | None = None) -> Figure:
     totals = counts.sum(axis=1)
     order = sorted(counts.index, key=lambda topic: (-int(totals[topic]), topic))
     counts = counts.loc[order]
-
-    fig = _new_figure(max(3.5, 0.42 * len(counts) + 1.8))
-    ax = fig.add_subplot()
-    positions = list(range(len(counts)))
-    left = [0] * len(counts)
-    for kind in kinds:
-        name, colour, hatch = KIND_STYLE.get(kind, (kind, OKABE_ITO["yellow"], "xx"))
-        values = [int(v) for v in counts[kind]]
-        bars = ax.barh(
-            positions,
-            values,
-            left=left,
-            height=0.65,
-            color=colour,
-            hatch=hatch,
-            edgecolor="white",
-            linewidth=0.8,
-            label=name,
-            gid=f"kind:{kind}",
-        )
-        ax.bar_label(
-            bars,
-            labels=[str(v) if v else "" for v in values],
-            label_type="center",
-            fontsize=8.5,
-            color="black",
-            bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"},
-        )
-        left = [a + b for a, b in zip(left, values, strict=True)]
-    for y, total in zip(positions, left, strict=True):
-        ax.text(total + 0.1, y, f"{total}", va="center", fontsize=9, fontweight="bold")
-    ax.set_yticks(positions, list(counts.index))
-    ax.invert_yaxis()
-    ax.set_xlim(0, max(left, default=1) + 1)
-    ax.set_xlabel("Number of facts in facts.csv")
-    ax.set_ylabel("Topic")
-    ax.xaxis.get_major_locator().set_params(integer=True)  # type: ignore[call-arg]
-    ax.legend(title="Kind of fact", loc="lower right", fontsize=8.5, title_fontsize=9)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    fig.suptitle(
-        f"The article's {int(totals.sum())} facts by topic and kind",
-        fontsize=13,
-        fontweight="bold",
-    )
-    fig.tight_layout()
     total = int(totals.sum())
+    title = f"The article's {total} facts by topic and kind"
+
+    svg = Svg(WIDTH)
+    svg.text(WIDTH / 2, 24, title, 18, anchor="middle", bold=True, role="title")
+    row, top = 44.0, 64.0
+    bottom = top + row * max(len(counts), 1)
+    label_right = LEFT + max([text_width(t, 13) for t in counts.index] + [text_width("Topic", 13)])
+    svg.text(label_right, top - 14, "Topic", 13, anchor="end", bold=True, role="axis-label")
+    left = label_right + 12
+    high = float(max(totals, default=0) + 1)
+    for topic in counts.index:
+        high = max(
+            high, _room_for(0, int(totals[topic]), str(int(totals[topic])), 12, RIGHT - left, 8)
+        )
+
+    def to_x(value: float) -> float:
+        return left + value / high * (RIGHT - left)
+
+    styles = {kind: KIND_STYLE.get(kind, (kind, OKABE_ITO["yellow"], "xx")) for kind in kinds}
+    fills = {
+        kind: _pattern(svg, kind, colour, hatch) for kind, (_, colour, hatch) in styles.items()
+    }
+    for i, topic in enumerate(counts.index):
+        y = top + row * (i + 0.5)
+        svg.text(label_right, y, str(topic), 13, anchor="end", role="topic")
+        start = 0
+        for kind in kinds:
+            value = int(counts.loc[topic, kind])
+            if value:
+                x0, x1 = to_x(start), to_x(start + value)
+                svg.rect(
+                    x0,
+                    y - 0.65 * row / 2,
+                    x1 - x0,
+                    0.65 * row,
+                    fills[kind],
+                    f"kind:{kind}",
+                    stroke="#ffffff",
+                    stroke_width=1,
+                )
+                width = text_width(str(value), 11) + 6
+                svg.rect((x0 + x1 - width) / 2, y - 8, width, 16, "#ffffff", rx=3)
+                svg.text((x0 + x1) / 2, y, str(value), 11, anchor="middle", role="count")
+            start += value
+        svg.text(to_x(start) + 8, y, str(start), 12, bold=True, role="total")
+    svg.line(left, top, left, bottom, "#000000", stroke_width=1)
+    _axis(svg, left, RIGHT, bottom, 0, high, max(1.0, _nice_step(high, 10)))
+    svg.text(
+        (left + RIGHT) / 2,
+        bottom + 38,
+        "Number of facts in facts.csv",
+        13,
+        anchor="middle",
+        role="axis-label",
+    )
+    svg.text(
+        WIDTH / 2, bottom + 66, "Kind of fact", 12, anchor="middle", bold=True, role="legend-title"
+    )
+    entries = [
+        LegendEntry(name, colour, fill=fills[kind]) for kind, (name, colour, _) in styles.items()
+    ]
+    last = draw_legend(svg, entries, bottom + 88, LEFT, RIGHT, "legend", 12)
+    svg.height = last + 22
+
     description = f"Horizontal bars: the article's {total} facts per topic, split by kind."
     if len(counts):
-        top = counts.index[0]
-        description += f" The largest topic is {top}, with {int(totals[top])} facts."
+        top_topic = counts.index[0]
+        description += f" The largest topic is {top_topic}, with {int(totals[top_topic])} facts."
     data = counts.assign(total=totals.loc[order]).reset_index(names="topic")
-    return describe(fig, description, data)
+    return CourseFigure(title, svg, description, data)

@@ -1,16 +1,14 @@
-"""Shared figure style: the Okabe-Ito palette, the course Figure class, PNG bytes."""
+"""Shared figure style: the Okabe-Ito palette, category and kind styles, the course Figure."""
 
 from __future__ import annotations
 
-import functools
-import io
-from typing import TYPE_CHECKING
+import base64
+import html
+from dataclasses import dataclass, field
 
 import pandas as pd
 
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
-
+from japan_nato.figures.svg import Svg
 
 # Okabe & Ito (2008), a palette that stays distinct under the common colour-vision deficiencies.
 OKABE_ITO = {
@@ -25,13 +23,10 @@ OKABE_ITO = {
 }
 
 
-WIDTH = 9.0  # inches: fills a notebook's output area without being scaled down much
+WIDTH = 900  # the width of every figure's viewBox, in pixels: about a notebook's output area
 
 
-DPI = 100
-
-
-PNG_METADATA = {"Software": None}  # no version string, so the PNGs do not change with matplotlib
+GREY = "#555555"
 
 
 # Each category gets a colour and a marker shape, so colour is never the only cue.
@@ -42,6 +37,7 @@ CATEGORY_STYLE = {
 }
 
 
+# Each kind gets a colour and a fill pattern ("" solid, ".." dots, "//" stripes, "xx" cross).
 KIND_STYLE = {
     "setting": ("setting (where and when)", OKABE_ITO["orange"], ".."),
     "report": ("report (from the meeting)", OKABE_ITO["blue"], ""),
@@ -52,70 +48,51 @@ KIND_STYLE = {
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-@functools.cache
-def _figure_class() -> type[Figure]:
-    """A Figure that shows itself as a PNG in Jupyter even when pyplot was never imported."""
-    from matplotlib.figure import Figure
+@dataclass
+class CourseFigure:
+    """A course figure: its drawing, a text description and its data as a table."""
 
-    class CourseFigure(Figure):
-        """A matplotlib Figure with a PNG repr, a text description and its data as a table."""
+    title: str
+    drawing: Svg
+    description: str = ""
+    data: pd.DataFrame | None = None
+    _svg: str | None = field(default=None, repr=False)
 
-        description: str = ""
-        data: pd.DataFrame | None = None
+    @property
+    def svg(self) -> str:
+        """The SVG text, rendered once and kept."""
+        if self._svg is None:
+            self._svg = self.drawing.render()
+        return self._svg
 
-        def _repr_png_(self) -> bytes:
-            return _png_bytes(self)
+    def _repr_html_(self) -> str:
+        return figure_html(self)
 
-        def _repr_html_(self) -> str:
-            return figure_html(self)
-
-        def __repr__(self) -> str:
-            title = self.get_suptitle() or "figure"
-            if self.description:
-                return f"Figure: {title}. {self.description}"
-            return f"<Figure: {title}>"
-
-    return CourseFigure
-
-
-def describe(fig: Figure, description: str, data: pd.DataFrame) -> Figure:
-    """Give a figure its text alternative: a short description and the data it draws."""
-    fig.description = description  # type: ignore[attr-defined]
-    fig.data = data  # type: ignore[attr-defined]
-    return fig
+    def __repr__(self) -> str:
+        if self.description:
+            return f"Figure: {self.title}. {self.description}"
+        return f"<Figure: {self.title}>"
 
 
-def figure_html(fig: Figure) -> str:
+def figure_html(fig: CourseFigure) -> str:
     """Return the figure as an <img> with its description as alt text, and a data table."""
-    import base64
-    import html
-
-    title = html.escape(fig.get_suptitle() or "Figure")
-    description = html.escape(getattr(fig, "description", "") or title, quote=True)
-    png = base64.b64encode(_png_bytes(fig)).decode("ascii")
-    data = getattr(fig, "data", None)
+    description = html.escape(fig.description or fig.title, quote=True)
+    # An <img> with a data URI: JupyterLab's sanitizer keeps it in untrusted notebooks, where it
+    # strips inline <svg> and refuses image/svg+xml outputs.
+    encoded = base64.b64encode(fig.svg.encode("utf-8")).decode("ascii")
     table = ""
-    if data is not None:
-        frame = data.astype(object).where(data.notna(), "—")
+    if fig.data is not None:
+        frame = fig.data.astype(object).where(fig.data.notna(), "—")
         table = (
             '<details class="jn-figure-data"><summary>Read the data of this figure as a table'
             "</summary>" + frame.to_html(index=False, border=0, escape=True) + "</details>"
         )
     return (
-        f'<figure class="jn-figure" style="margin: 0"><img src="data:image/png;base64,{png}" '
-        f'alt="{description}" style="max-width: 100%; height: auto">'
+        f'<figure class="jn-figure" style="margin: 0">'
+        f'<img src="data:image/svg+xml;base64,{encoded}" alt="{description}" '
+        f'style="width: 100%; max-width: {fig.drawing.width}px; height: auto">'
         f"<figcaption>{description}</figcaption>{table}</figure>"
     )
-
-
-def _new_figure(height: float) -> Figure:
-    return _figure_class()(figsize=(WIDTH, height), dpi=DPI)
-
-
-def _png_bytes(fig: Figure) -> bytes:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI, metadata=PNG_METADATA, facecolor="white")
-    return buffer.getvalue()
 
 
 def _date_text(date: pd.Timestamp, precision: str = "day") -> str:
@@ -128,3 +105,84 @@ def _decimal_year(date: pd.Timestamp) -> float:
     start = pd.Timestamp(year=date.year, month=1, day=1)
     days = (pd.Timestamp(year=date.year + 1, month=1, day=1) - start).days
     return float(date.year + (date - start).days / days)
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    """One legend entry: its label and how its swatch is drawn."""
+
+    label: str
+    colour: str
+    marker: str = ""  # a marker shape, or "" for a line or a filled box
+    filled: bool = True
+    dash: str = ""  # for a line swatch: "" solid, else an SVG dash array
+    fill: str = ""  # for a box swatch: a fill (a colour or a pattern url)
+
+
+def draw_legend(
+    svg: Svg,
+    entries: list[LegendEntry],
+    y: float,
+    left: float,
+    right: float,
+    role: str,
+    size: float,
+) -> float:
+    """Draw entries in rows centred between left and right, from y down; return the last row's y."""
+    from japan_nato.figures.svg import text_width
+
+    gap = 1.6 * size
+    swatches = [(1.2 if e.marker else 2.2) * size for e in entries]
+    widths = [
+        s + 0.5 * size + text_width(e.label, size) for s, e in zip(swatches, entries, strict=True)
+    ]
+    rows: list[list[int]] = [[]]
+    used = 0.0
+    for i, width in enumerate(widths):
+        if rows[-1] and used + gap + width > right - left:
+            rows.append([])
+            used = 0.0
+        used += (gap if rows[-1] else 0.0) + width
+        rows[-1].append(i)
+    for number, row in enumerate(rows):
+        row_y = y + number * 1.7 * size
+        total = sum(widths[i] for i in row) + gap * (len(row) - 1)
+        x = (left + right - total) / 2
+        for i in row:
+            entry, swatch = entries[i], swatches[i]
+            middle = x + swatch / 2
+            if entry.marker:
+                svg.marker(
+                    entry.marker,
+                    middle,
+                    row_y,
+                    0.75 * size,
+                    entry.colour,
+                    entry.filled,
+                    role + "-mark",
+                )
+            elif entry.fill:
+                svg.rect(
+                    x,
+                    row_y - 0.45 * size,
+                    swatch,
+                    0.9 * size,
+                    entry.fill,
+                    role + "-mark",
+                    stroke="#ffffff",
+                    stroke_width=0.8,
+                )
+            else:
+                svg.line(
+                    x,
+                    row_y,
+                    x + swatch,
+                    row_y,
+                    entry.colour,
+                    role + "-mark",
+                    stroke_width=2.5,
+                    stroke_dasharray=entry.dash or None,
+                )
+            svg.text(x + swatch + 0.5 * size, row_y, entry.label, size, role=role)
+            x += widths[i] + gap
+    return y + (len(rows) - 1) * 1.7 * size

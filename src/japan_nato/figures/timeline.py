@@ -1,30 +1,44 @@
-"""The Japan-NATO timeline figure, its zoom panel and its label layout."""
+"""The Japan-NATO timeline figure, its zoom panel and its label layout (SVG)."""
 
 from __future__ import annotations
 
 import itertools
-from typing import TYPE_CHECKING, Any
+import math
+from typing import Any
 
 import pandas as pd
 
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
 from japan_nato.dataset.tables import load_timeline
 from japan_nato.figures.style import (
     _MONTHS,
     CATEGORY_STYLE,
+    GREY,
     OKABE_ITO,
+    WIDTH,
+    CourseFigure,
+    LegendEntry,
     _date_text,
     _decimal_year,
-    _new_figure,
-    describe,
+    draw_legend,
 )
+from japan_nato.figures.svg import Svg, text_width
 
 # The two events the course contrasts: the meeting and the article's dateline (timeline ids).
 MEETING_EVENT = "T21"
 
 
 ARTICLE_EVENT = "T22"
+
+
+TITLE = "Japan and NATO: milestones"
+
+
+# Layout, in pixels of the viewBox.
+AXIS_X = 90.0  # the time axis (and the left edge of the zoom panel)
+RIGHT = WIDTH - 20.0
+ROW = 20.0  # one label row of the main panel
+LABEL_SIZE = 11.5
+ZOOM_ROW = 26.0
 
 
 def _spread(targets: list[float], gap: float, low: float, high: float) -> list[float]:
@@ -70,7 +84,7 @@ class _TimeScale:
         return any(a < year < b for a, b in self.breaks)
 
 
-def timeline_figure(timeline: pd.DataFrame | None = None) -> Figure:
+def timeline_figure(timeline: pd.DataFrame | None = None) -> CourseFigure:
     """Japan–NATO milestones on a date axis, coloured by category, with the Madrid week zoomed."""
     events = load_timeline() if timeline is None else timeline.copy()
     events = events.sort_values(["date", "event_id"], kind="stable").reset_index(drop=True)
@@ -81,39 +95,112 @@ def timeline_figure(timeline: pd.DataFrame | None = None) -> Figure:
     }
     zoom = len(marked) == 2
 
-    # Layout in inches, so a label row is the same height whatever the number of events.
-    row = 0.2
-    main_h = max(3.0, row * len(events) + 0.4)
-    zoom_h = 2.0 if zoom else 0.0
-    head, between, foot = 1.25, (0.95 if zoom else 0.0), 0.55
-    height = head + main_h + between + zoom_h + foot
-    fig = _new_figure(height)
-    left, width = 0.1, 0.88
-    ax = fig.add_axes((left, (foot + zoom_h + between) / height, width, main_h / height))
+    svg = Svg(WIDTH)
+    svg.text(WIDTH / 2, 22, TITLE, 18, anchor="middle", bold=True, role="title")
+    _draw_legend(svg, events)
+    svg.text(
+        AXIS_X,
+        80,
+        "Each label is linked to its date on the axis; bold: the meeting and the article",
+        12,
+        role="subtitle",
+    )
+    svg.text(AXIS_X - 10, 92, "Year", 12, anchor="end", role="axis-label")
+    top = 110.0
+    bottom = top + max(300.0, ROW * len(events) + 40.0)
+    _draw_main_panel(svg, events, {e["event_id"] for e in marked.values()}, top, bottom)
+    svg.height = bottom + 20.0
+    if zoom:
+        svg.height = _zoom_panel(svg, events, marked["meeting"], marked["article"], bottom + 50.0)
+    return CourseFigure(TITLE, svg, _timeline_description(events, zoom), _timeline_data(events))
 
+
+def _draw_main_panel(
+    svg: Svg, events: pd.DataFrame, marked_ids: set[str], top: float, bottom: float
+) -> None:
+    """The time axis with its ticks and breaks, each event's marker, connector and label."""
     years = [_decimal_year(d) for d in events["date"]]
     scale = _TimeScale(years)
     positions = [scale(y) for y in years]
     low = min(positions, default=2000.0) - 1.5
     high = max(positions, default=2000.0) + 1.5
-    gap = row * (high - low) / main_h
-    slots = _spread(positions, gap, low + gap / 2, high - gap / 2)
-    _draw_events(ax, events, positions, slots, {e["event_id"] for e in marked.values()})
-    ax.set_ylim(high, low)  # time runs down the page
-    _draw_time_axis(ax, scale, years, low, high)
-    ax.set_ylabel("Year")
-    ax.set_title(
-        "Each label is linked to its date on the axis; bold: the meeting and the article",
-        fontsize=9,
-        loc="left",
-    )
 
-    _draw_legend(fig, events, height)
-    if zoom:
-        zoom_ax = fig.add_axes((left, foot / height, width, zoom_h / height))
-        _zoom_panel(zoom_ax, events, marked["meeting"], marked["article"])
-    fig.suptitle("Japan and NATO: milestones", fontsize=13, fontweight="bold", y=1 - 0.12 / height)
-    return describe(fig, _timeline_description(events, zoom), _timeline_data(events))
+    def to_y(position: float) -> float:
+        return top + (position - low) / (high - low) * (bottom - top)
+
+    svg.line(AXIS_X, top, AXIS_X, bottom, "#000000", stroke_width=1)
+    ticks = [
+        y
+        for y in range(int(min(years, default=2000)) // 5 * 5, int(max(years, default=2000)) + 6, 5)
+        if low <= scale(y) <= high and not scale.in_break(y)
+    ]
+    for year in ticks:
+        y = to_y(scale(year))
+        svg.line(AXIS_X - 5, y, AXIS_X, y, "#000000", stroke_width=1)
+        svg.text(AXIS_X - 9, y, str(year), 12, anchor="end", role="tick")
+    for a, b in scale.breaks:
+        middle = to_y(scale((a + b) / 2))
+        for offset in (-4.0, 4.0):
+            svg.line(
+                AXIS_X - 8,
+                middle + offset + 4,
+                AXIS_X + 8,
+                middle + offset - 4,
+                "#000000",
+                "break",
+                stroke_width=1.5,
+            )
+        # Right-aligned: on the left the note ran into the label of the first event after it.
+        svg.text(
+            RIGHT,
+            middle,
+            f"{b - a:.0f} years left out",
+            11,
+            anchor="end",
+            colour=GREY,
+            role="break-note",
+        )
+
+    targets = [to_y(p) for p in positions]
+    slots = _spread(targets, ROW, top + ROW / 2, bottom - ROW / 2)
+    for event, y, slot in zip(events.itertuples(index=False), targets, slots, strict=True):
+        _, colour, shape = _category_style(event.category)
+        after = bool(getattr(event, "after_article", False))
+        svg.polyline(
+            [(AXIS_X, y), (AXIS_X + 30, slot), (AXIS_X + 58, slot)],
+            colour,
+            f"connector:{event.event_id}",
+            stroke_width=1,
+            stroke_opacity=0.85,
+        )
+    for event, y in zip(events.itertuples(index=False), targets, strict=True):
+        _, colour, shape = _category_style(event.category)
+        after = bool(getattr(event, "after_article", False))
+        svg.marker(shape, AXIS_X, y, 9, colour, filled=not after, role=f"event:{event.event_id}")
+    for event, slot in zip(events.itertuples(index=False), slots, strict=True):
+        after = bool(getattr(event, "after_article", False))
+        date = _date_text(event.date, str(getattr(event, "precision", "day")))
+        svg.text(
+            AXIS_X + 64,
+            slot,
+            f"{date}   {event.label}",
+            LABEL_SIZE,
+            bold=event.event_id in marked_ids,
+            italic=after,
+            role=f"label:{event.event_id}",
+        )
+
+
+def _draw_legend(svg: Svg, events: pd.DataFrame) -> None:
+    """Draw the legend of the categories present, and the after-the-article style."""
+    present = set(events["category"].astype(str))
+    entries = [
+        LegendEntry(name, colour, marker)
+        for category, (name, colour, marker) in CATEGORY_STYLE.items()
+        if category in present
+    ]
+    entries.append(LegendEntry("after the article (italic)", OKABE_ITO["black"], "o", False))
+    draw_legend(svg, entries, 50, 20, RIGHT, "legend", 13)
 
 
 def _timeline_description(events: pd.DataFrame, zoom: bool) -> str:
@@ -142,166 +229,84 @@ def _timeline_data(events: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _draw_events(
-    ax: Any, events: pd.DataFrame, positions: list[float], slots: list[float], marked_ids: set[str]
-) -> None:
-    """Draw each event's marker on the axis, its connector and its label in its slot."""
-    for event, position, slot in zip(events.itertuples(index=False), positions, slots, strict=True):
-        _, colour, marker = _category_style(event.category)
-        after = bool(getattr(event, "after_article", False))
-        ax.plot(
-            [0.0, 0.035, 0.07],
-            [position, slot, slot],
-            color=colour,
-            linewidth=0.8,
-            alpha=0.8,
-            gid=f"connector:{event.event_id}",
-        )
-        ax.plot(
-            [0.0],
-            [position],
-            marker=marker,
-            markersize=7,
-            color=colour,
-            markerfacecolor="white" if after else colour,
-            markeredgewidth=1.4,
-            linestyle="none",
-            gid=f"event:{event.event_id}",
-            clip_on=False,
-            zorder=3,
-        )
-        ax.text(
-            0.08,
-            slot,
-            f"{_date_text(event.date, str(getattr(event, 'precision', 'day')))}   {event.label}",
-            va="center",
-            ha="left",
-            fontsize=8.5,
-            fontweight="bold" if event.event_id in marked_ids else "normal",
-            fontstyle="italic" if after else "normal",
-            gid=f"label:{event.event_id}",
-        )
-
-
-def _draw_time_axis(
-    ax: Any, scale: _TimeScale, years: list[float], low: float, high: float
-) -> None:
-    """Draw the year axis with its ticks and the marks of the left-out stretches."""
-    ax.set_xlim(0.0, 1.0)
-    ax.set_xticks([])
-    for side in ("top", "right", "bottom"):
-        ax.spines[side].set_visible(False)
-    ax.spines["left"].set_position(("data", 0.0))
-    ticks = [
-        y
-        for y in range(int(min(years, default=2000)) // 5 * 5, int(max(years, default=2000)) + 6, 5)
-        if low <= scale(y) <= high and not scale.in_break(y)
-    ]
-    ax.set_yticks([scale(y) for y in ticks], [str(y) for y in ticks])
-    for a, b in scale.breaks:
-        middle = scale((a + b) / 2)
-        ax.plot([-0.012, 0.012], [middle - 0.25, middle + 0.25], color="black", clip_on=False)
-        ax.plot([-0.012, 0.012], [middle + 0.15, middle + 0.65], color="black", clip_on=False)
-        # Right-aligned: on the left the note ran into the label of the first event after it.
-        ax.text(
-            0.99,
-            middle + 0.2,
-            f"{b - a:.0f} years left out",
-            fontsize=7.5,
-            color="#555555",
-            va="center",
-            ha="right",
-        )
-
-
-def _draw_legend(fig: Figure, events: pd.DataFrame, height: float) -> None:
-    """Draw the legend of the categories present, and the after-the-article style."""
-    from matplotlib.lines import Line2D
-
-    present = set(events["category"].astype(str))
-    handles = [
-        Line2D([], [], color=colour, marker=marker, linestyle="none", markersize=7, label=name)
-        for category, (name, colour, marker) in CATEGORY_STYLE.items()
-        if category in present
-    ]
-    handles.append(
-        Line2D(
-            [],
-            [],
-            color=OKABE_ITO["black"],
-            marker="o",
-            markerfacecolor="white",
-            linestyle="none",
-            markersize=7,
-            label="after the article (italic)",
-        )
-    )
-    fig.legend(
-        handles=handles,
-        loc="upper center",
-        ncol=len(handles),
-        fontsize=9,
-        frameon=False,
-        bbox_to_anchor=(0.5, 1 - 0.5 / height),
-    )
-
-
 def _category_style(category: object) -> tuple[str, str, str]:
     return CATEGORY_STYLE.get(str(category), (str(category), OKABE_ITO["black"], "D"))
 
 
-def _zoom_panel(ax: Any, events: pd.DataFrame, meeting: Any, article: Any) -> None:
-    """The days around the meeting and the article, with both dates marked."""
+def _zoom_panel(svg: Svg, events: pd.DataFrame, meeting: Any, article: Any, y0: float) -> float:
+    """The days around the meeting and the article, with both dates marked; return the bottom."""
     first, last = sorted([meeting["date"], article["date"]])
     start, end = first - pd.Timedelta(days=2), last + pd.Timedelta(days=5)
     window = events[(events["date"] >= start) & (events["date"] <= end)]
     per_day = window.groupby("date").size()
-    top = int(per_day.max()) if len(per_day) else 1
+    levels = int(per_day.max()) if len(per_day) else 1
 
-    def day(date: pd.Timestamp) -> float:
-        return float((date - start).days)
+    svg.text(
+        AXIS_X,
+        y0,
+        f"Zoom: the meeting and the article's dateline are {(last - first).days} days apart",
+        13,
+        role="zoom-title",
+    )
+    marks = (
+        ("meeting", meeting, "", OKABE_ITO["orange"]),
+        ("article's dateline", article, "7 4", OKABE_ITO["reddish_purple"]),
+    )
+    entries = [
+        LegendEntry(f"{role}: {_date_text(event['date'])}", colour, dash=dash)
+        for role, event, dash, colour in marks
+    ]
+    legend_y = draw_legend(svg, entries, y0 + 26, AXIS_X, RIGHT, "zoom-legend", 12)
+    top = legend_y + 22
+    bottom = top + levels * ZOOM_ROW
+    span = float((end - start).days) + 0.3
 
+    def to_x(date: pd.Timestamp) -> float:
+        return AXIS_X + (float((date - start).days) + 0.3) / span * (RIGHT - AXIS_X)
+
+    for _, event, dash, colour in marks:
+        x = to_x(event["date"])
+        svg.line(
+            x,
+            top - 6,
+            x,
+            bottom,
+            colour,
+            f"mark:{event['event_id']}",
+            stroke_width=2.5,
+            stroke_dasharray=dash or None,
+        )
     level: dict[pd.Timestamp, int] = {}
     for event in window.itertuples(index=False):
         # The first event of a day at the top, so each column reads downwards in id order.
-        y = top - 1 - level.get(event.date, 0)
+        y = top + ZOOM_ROW * (level.get(event.date, 0) + 0.5)
         level[event.date] = level.get(event.date, 0) + 1
-        _, colour, marker = _category_style(event.category)
-        ax.plot(
-            [day(event.date)],
-            [y],
-            marker=marker,
-            color=colour,
-            markersize=6,
-            linestyle="none",
-            gid=f"zoom:{event.event_id}",
+        _, colour, shape = _category_style(event.category)
+        x = to_x(event.date)
+        svg.marker(shape, x, y, 8, colour, role=f"zoom:{event.event_id}")
+        svg.text(x + 8, y, str(event.label), 11, role=f"zoom-label:{event.event_id}")
+
+    svg.line(AXIS_X, bottom, RIGHT, bottom, "#000000", stroke_width=1)
+    days = list(pd.date_range(start, end, freq="D"))
+    spacing = (RIGHT - AXIS_X) / span
+    step = max(1, math.ceil((text_width("30 Jun", 11) + 8) / spacing))
+    for day in days[::step]:
+        x = to_x(day)
+        svg.line(x, bottom, x, bottom + 5, "#000000", stroke_width=1)
+        svg.text(
+            x,
+            bottom + 16,
+            f"{day.day} {_MONTHS[day.month - 1]}",
+            11,
+            anchor="middle",
+            role="zoom-tick",
         )
-        ax.text(day(event.date) + 0.15, y, event.label, va="center", fontsize=8)
-    for role, event, style, colour in (
-        ("meeting", meeting, "-", OKABE_ITO["orange"]),
-        ("article's dateline", article, "--", OKABE_ITO["reddish_purple"]),
-    ):
-        ax.axvline(
-            day(event["date"]),
-            color=colour,
-            linestyle=style,
-            linewidth=2,
-            label=f"{role}: {_date_text(event['date'])}",
-            zorder=0,
-            gid=f"mark:{event['event_id']}",
-        )
-    ax.set_ylim(-0.7, top - 0.3)
-    ax.set_yticks([])
-    ax.set_xlim(-0.3, day(end))
-    ticks = pd.date_range(start, end, freq="D")
-    ax.set_xticks([day(t) for t in ticks], [f"{t.day} {_MONTHS[t.month - 1]}" for t in ticks])
-    ax.tick_params(axis="x", labelsize=8)
-    ax.set_xlabel(f"Date ({first.year})")
-    ax.set_title(
-        f"Zoom: the meeting and the article's dateline are {(last - first).days} days apart",
-        fontsize=10,
-        loc="left",
+    svg.text(
+        (AXIS_X + RIGHT) / 2,
+        bottom + 38,
+        f"Date ({first.year})",
+        12,
+        anchor="middle",
+        role="zoom-axis-label",
     )
-    ax.legend(loc="lower right", fontsize=8, framealpha=1)
-    for side in ("top", "right", "left"):
-        ax.spines[side].set_visible(False)
+    return bottom + 56
