@@ -19,6 +19,7 @@ DOC = Path(__file__).resolve().parents[1] / "docs" / "architecture.md"
 LAYERS: dict[str, int] = {
     "errors": 0,
     "feedback": 0,
+    "table_html": 0,
     "dataset": 0,
     "quiz": 1,
     "exercises": 1,

@@ -267,3 +267,13 @@ def test_text_width_estimate_grows_with_text_size_and_weight():
     assert text_width("Japan", 12) < text_width("Japan and NATO", 12)
     assert text_width("Japan", 12) < text_width("Japan", 14) < text_width("Japan", 14, bold=True)
     assert text_width("MW", 10) > text_width("il", 10)
+
+
+def test_a_figure_data_table_is_a_learner_table_in_full(each_figure) -> None:
+    # The same table as every notebook DataFrame: text left, no index, nothing cut off.
+    fig = each_figure
+    table = fig._repr_html_().split('<details class="jn-figure-data">', 1)[1]
+    assert "text-align:left" in table and 'scope="row"' not in table
+    with pd.option_context("display.max_rows", 2, "display.max_colwidth", 5):
+        full = fig._repr_html_().split('<details class="jn-figure-data">', 1)[1]
+    assert full.count("<tr>") == len(fig.data) + 1 and "…" not in full

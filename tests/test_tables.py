@@ -240,11 +240,12 @@ def test_a_learner_function_outside_ipython_never_imports_it() -> None:
 def test_a_frame_the_formatter_cannot_render_still_shows_pandas_table(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    from japan_nato import table_html
     from japan_nato.views import tables
 
     def broken(column: pd.Series) -> list[str | None]:
         raise TypeError("a value no formatter expected")
 
-    monkeypatch.setattr(tables, "_cell_texts", broken)
+    monkeypatch.setattr(table_html, "_cell_texts", broken)
     shown = tables._printer(FRAME)
     assert shown == pd.DataFrame._repr_html_(FRAME)

@@ -4,8 +4,8 @@ Each notebook is opened as a fresh clone opens it (stored outputs, untrusted: Ju
 sanitizer has stripped `<style>` and most inline CSS), checked, then Run All and checked again at
 both sizes. A table may be wider than the window, but only inside a wrapper that scrolls sideways;
 the notebook itself never scrolls sideways. Text cells are left-aligned; no cell reads "<NA>",
-"NaN" or "None". The figures' own data tables (inside a closed "Read the data" section) are not
-DataFrame outputs and are left out.
+"NaN" or "None". The figures' data tables are opened ("Read the data of this figure as a
+table") and checked the same way.
 """
 
 from __future__ import annotations
@@ -37,8 +37,8 @@ TABLES_JS = r"""
   if (document.documentElement.scrollWidth > window.innerWidth + 1) {
     problems.push("the page scrolls sideways");
   }
-  const tables = [...document.querySelectorAll(".jp-OutputArea-output table")]
-    .filter(t => !t.closest(".jn-figure"));
+  document.querySelectorAll(".jn-figure details").forEach(d => { d.open = true; });
+  const tables = [...document.querySelectorAll(".jp-OutputArea-output table")];
   tables.forEach((table, n) => {
     const output = table.closest(".jp-OutputArea-output");
     const where = `table ${n + 1} (${table.rows.length} rows)`;
@@ -53,12 +53,25 @@ TABLES_JS = r"""
       problems.push(`${where}: wider than the page with no scrolling wrapper`);
     }
     const missing = [], aligned = [];
-    for (const cell of table.querySelectorAll("td, th")) {
+    const alignOf = cell => {
+      const align = getComputedStyle(cell).textAlign;
+      return align === "start" ? "left" : align;
+    };
+    for (const cell of table.querySelectorAll("tbody td, tbody th")) {
       const text = cell.innerText.trim();
       if (["<NA>", "NaN", "None", "NaT", "nan"].includes(text)) missing.push(text);
       if (text && !number.test(text) && !["—", "…", "..."].includes(text)) {
-        const align = getComputedStyle(cell).textAlign;
-        if (!["left", "start"].includes(align)) aligned.push(`"${text.slice(0, 30)}" ${align}`);
+        if (alignOf(cell) !== "left") aligned.push(`"${text.slice(0, 30)}" ${alignOf(cell)}`);
+      }
+    }
+    // A column's header lines up with its values: left over text, right over numbers.
+    const first = table.tBodies[0] && table.tBodies[0].rows[0];
+    const heads = table.tHead ? table.tHead.rows[table.tHead.rows.length - 1].cells : [];
+    for (const head of heads) {
+      const text = head.innerText.trim();
+      const below = first && first.cells[head.cellIndex];
+      if (text && below && alignOf(head) !== alignOf(below)) {
+        aligned.push(`header "${text.slice(0, 30)}" ${alignOf(head)} over ${alignOf(below)}`);
       }
     }
     if (missing.length) {

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from japan_nato.figures.svg import Svg
+from japan_nato.table_html import table_html
 
 # Okabe & Ito (2008), a palette that stays distinct under the common colour-vision deficiencies.
 OKABE_ITO = {
@@ -82,10 +83,9 @@ def figure_html(fig: CourseFigure) -> str:
     encoded = base64.b64encode(fig.svg.encode("utf-8")).decode("ascii")
     table = ""
     if fig.data is not None:
-        frame = fig.data.astype(object).where(fig.data.notna(), "—")
         table = (
             '<details class="jn-figure-data"><summary>Read the data of this figure as a table'
-            "</summary>" + frame.to_html(index=False, border=0, escape=True) + "</details>"
+            "</summary>" + table_html(fig.data, index=False, whole=True) + "</details>"
         )
     return (
         f'<figure class="jn-figure" style="margin: 0">'
