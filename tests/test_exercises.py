@@ -18,6 +18,7 @@ from japan_nato.exercises import (
     exercise_ids,
     exercise_problems,
 )
+from japan_nato.exercises import compare as compare_module
 from japan_nato.exercises.runner import _run_snippets
 
 # Typical wrong answers live with each exercise in data/exercises.toml (`wrong_answers`).
@@ -624,3 +625,61 @@ def test_a_two_million_row_series_gets_the_same_messages(tmp_path):
     two_off.iloc[[5, 6]] = 99
     # Compared as sorted values: the two changed values shift one more out of place.
     assert "3 values differ." in str(by_position.check(two_off))
+
+
+def test_large_frames_and_repeated_labels_get_the_same_messages(tmp_path):
+    # Wrong values, rows in another order and repeated labels are found column by column,
+    # not value by value, on a table too large for a Python loop.
+    rows = BIG // 4
+    frame = _toy(
+        tmp_path / "a",
+        f"pd.DataFrame({{'n': np.arange({rows}) % 13, 't': 's' + (np.arange({rows}) % 50)"
+        ".astype(str)})",
+        setup="import numpy as np",
+    )
+    expected = frame._expected
+    assert frame.check(expected.copy()).correct
+    wrong = expected.assign(t="zz")
+    assert f"{rows} values differ in column 't': at positions 0, 1, 2, 3, 4 and " in str(
+        frame.check(wrong)
+    )
+    assert "rows are right but in a different order" in str(
+        frame.check(expected.iloc[::-1].reset_index(drop=True))
+    )
+    repeated = _toy(
+        tmp_path / "b",
+        f"pd.Series(np.arange({rows}) % 7, index=np.arange({rows}) % 10, name='n')",
+        "compare = { check_index = true }",
+        setup="import numpy as np",
+    )
+    series = repeated._expected
+    assert repeated.check(series.copy()).correct
+    relabelled = series.copy()
+    relabelled.index = relabelled.index + 1
+    assert "The index labels differ from the expected ones" in str(repeated.check(relabelled))
+
+
+def test_an_infinity_is_never_close_to_a_number(tmp_path):
+    # The vectorised tolerance must follow math.isclose: inf is close only to inf.
+    ex = _toy(tmp_path, "pd.Series([5.0, float('inf')], name='n')")
+    assert ex.check(pd.Series([5.0, np.inf], name="n")).correct
+    text = str(ex.check(pd.Series([np.inf, np.inf], name="n")))
+    assert "1 value differs: at position 0 (from 0)." in text
+    assert not ex.check(pd.Series([5.0, -np.inf], name="n")).correct
+
+
+def test_text_rows_sort_like_the_value_by_value_rule(tmp_path, monkeypatch):
+    # Unordered comparison sorts rows and counts what differs, so the count depends on the
+    # order. The vectorised sort of text must give the value-by-value rule's order, which sorts
+    # texts by their repr: 'ab#' before 'ab', since "#" sorts before "'".
+    ex = _toy(
+        tmp_path,
+        "pd.DataFrame({'t': ['ab#', 'a', 'ab'], 'n': [1, 1, 1]})",
+        "compare = { check_order = false }",
+    )
+    assert ex.check(pd.DataFrame({"t": ["ab", "ab#", "a"], "n": [1, 1, 1]})).correct
+    answer = pd.DataFrame({"t": ["ab%", "ab!", "ab"], "n": [1, 1, 1]})
+    fast = str(ex.check(answer))
+    assert "2 values differ in column 't'" in fast  # plain string order would say 3
+    monkeypatch.setattr(compare_module, "sort_order", lambda frame: None)  # the value-by-value sort
+    assert str(ex.check(answer)) == fast

@@ -9,10 +9,11 @@ import numpy as np
 import pandas as pd
 
 from japan_nato.exercises.columns import (
-    certainly_same,
     first_in_order,
+    label_gaps,
     label_sets_fast,
-    labels_not_in,
+    same_labels,
+    same_rows,
     sort_order,
 )
 from japan_nato.exercises.describe import _MAX_SHOWN, _names, _plural, _wrong_type
@@ -150,15 +151,18 @@ def _compare_by_label(
     got: pd.DataFrame, exp: pd.DataFrame, names: list[str], opts: Compare, series: bool
 ) -> str | None:
     got_labels, exp_labels = got.index, exp.index
-    order = _label_order(got_labels, exp_labels)
-    if order is None:
+    where = _label_order(got_labels, exp_labels)
+    if where is None:
         # Duplicate or unhashable labels cannot be aligned: compare position by position.
-        if [_key_or_repr(x) for x in got_labels] != [_key_or_repr(x) for x in exp_labels]:
+        same = same_labels(got_labels, exp_labels)
+        if same is None:
+            same = [_key_or_repr(x) for x in got_labels] == [_key_or_repr(x) for x in exp_labels]
+        if not same:
             return "The index labels differ from the expected ones (compare your index)."
         return _compare_by_position(got, exp, names, opts, series)
-    if len(order) == 0 and len(exp_labels):
-        return "The index labels differ.\n" + _label_difference(got_labels, exp_labels)
-    diffs = _differences(got.iloc[order], exp, opts.rtol)
+    if (where < 0).any():
+        return "The index labels differ.\n" + _label_difference(got_labels, exp_labels, where)
+    diffs = _differences(got.iloc[where], exp, opts.rtol)
     if diffs:
         return _describe_differences(diffs, names, exp_labels, series, by_label=True)
     if opts.check_order:
@@ -172,19 +176,18 @@ def _compare_by_label(
 
 
 def _label_order(got: pd.Index, exp: pd.Index) -> np.ndarray | None:
-    """Return where each expected label is in got; None if labels repeat or cannot be hashed.
+    """Return where each expected label is in got (-1: not there); None if labels repeat.
 
-    An empty array means the two sets of labels differ.
+    None too when labels cannot be hashed. Both indexes have the same length.
     """
     if label_sets_fast(got, exp):
+        # The usual right answer: one vectorised pass, and only the expected labels (whose
+        # uniqueness pandas remembers from check to check) are hashed.
+        if got.equals(exp):
+            return np.arange(len(exp)) if exp.is_unique else None
         if not (got.is_unique and exp.is_unique):
             return None
-        if got.equals(exp):  # the usual right answer: one vectorised pass, no hashing
-            return np.arange(len(exp))
-        where = cast(np.ndarray, got.get_indexer(exp))
-        if (where < 0).any():
-            return np.array([], dtype=int)
-        return where
+        return cast(np.ndarray, got.get_indexer(exp))
     try:
         got_pos = {_key(label): i for i, label in enumerate(got)}
         exp_keys = [_key(label) for label in exp]
@@ -192,9 +195,7 @@ def _label_order(got: pd.Index, exp: pd.Index) -> np.ndarray | None:
         return None
     if len(got_pos) != len(got) or len(set(exp_keys)) != len(exp_keys):
         return None
-    if set(got_pos) != set(exp_keys):
-        return np.array([], dtype=int)
-    return np.array([got_pos[k] for k in exp_keys], dtype=int)
+    return np.array([got_pos.get(k, -1) for k in exp_keys], dtype=int)
 
 
 def _compare_by_position(
@@ -213,27 +214,24 @@ def _compare_by_position(
     return _describe_differences(diffs, names, None if opts.check_order else [], series, False)
 
 
-def _differences(got: pd.DataFrame, exp: pd.DataFrame, rtol: float) -> dict[int, list[int]]:
+def _differences(got: pd.DataFrame, exp: pd.DataFrame, rtol: float) -> dict[int, np.ndarray]:
     """Map column number -> row positions where the values differ."""
-    out: dict[int, list[int]] = {}
+    out: dict[int, np.ndarray] = {}
     for j in range(exp.shape[1]):
         g, e = got.iloc[:, j], exp.iloc[:, j]
-        same = certainly_same(g, e, rtol)
-        # Only the rows not already known to be equal are checked one by one.
-        candidates = np.arange(len(e)) if same is None else np.flatnonzero(~same)
-        if candidates.size == 0:
-            continue
-        pairs = zip(g.iloc[candidates].tolist(), e.iloc[candidates].tolist(), strict=True)
-        rows = [
-            int(i) for i, (a, b) in zip(candidates, pairs, strict=True) if not _same(a, b, rtol)
-        ]
-        if rows:
+        same = same_rows(g, e, rtol)
+        if same is not None:
+            rows = np.flatnonzero(~same)
+        else:
+            pairs = zip(g.tolist(), e.tolist(), strict=True)
+            rows = np.array([i for i, (a, b) in enumerate(pairs) if not _same(a, b, rtol)], int)
+        if rows.size:
             out[j] = rows
     return out
 
 
 def _describe_differences(
-    diffs: dict[int, list[int]],
+    diffs: dict[int, np.ndarray],
     names: list[str],
     labels: pd.Index | list[Any] | None,
     series: bool,
@@ -246,7 +244,7 @@ def _describe_differences(
         if by_label and isinstance(labels, pd.Index):
             at = f": at {_names(list(labels.take(rows[:_MAX_SHOWN])), total=len(rows))}"
         elif labels is None:
-            positions = _names(rows, quote=False)
+            positions = _names(rows[:_MAX_SHOWN].tolist(), quote=False, total=len(rows))
             at = f": at {'position' if len(rows) == 1 else 'positions'} {positions} (from 0)"
         else:
             at = ""
@@ -265,20 +263,20 @@ def _sorted_rows(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.iloc[order]
 
 
-def _label_difference(got: pd.Index, exp: pd.Index) -> str:
+def _label_difference(got: pd.Index, exp: pd.Index, where: np.ndarray | None = None) -> str:
+    """Name the first few missing and unexpected labels (where: got.get_indexer(exp), if known)."""
     try:
-        missing = labels_not_in(exp, got)
-        extra = labels_not_in(got, exp)
+        missing, extra, kind = label_gaps(got, exp, where)
     except TypeError:
         return ""
     # The first few in sorted order, so that the order of the expected labels (often the
     # answer's ranking) stays hidden; only those few are selected, never all of them sorted.
     lines = []
     if len(missing):
-        shown = _names(first_in_order(missing, _MAX_SHOWN), total=len(missing))
+        shown = _names(first_in_order(missing, _MAX_SHOWN, kind), total=len(missing))
         lines.append(f"- missing {_plural(len(missing), 'label')}: {shown}")
     if len(extra):
-        shown = _names(first_in_order(extra, _MAX_SHOWN), total=len(extra))
+        shown = _names(first_in_order(extra, _MAX_SHOWN, kind), total=len(extra))
         lines.append(f"- unexpected {_plural(len(extra), 'label')}: {shown}")
     return "\n".join(lines)
 
