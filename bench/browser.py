@@ -51,10 +51,13 @@ _MEASURE_CLICK = """async ([selector, timeoutMs]) => {
 
 def _click_question() -> tuple[str, str, int, int]:
     """Return (bank, question id, right option index, wrong option index) of a single choice."""
+    from japan_nato.dataset.paths import data_dir
+
     quiz_module = importlib.import_module("japan_nato.quiz")
-    banks = quiz_module.bank_names()
+    folder = data_dir()  # the packaged course data
+    banks = quiz_module.bank_names(folder)
     for bank in sorted(banks, key=lambda b: (b != "01_reading_the_source", b)):
-        for question in quiz_module.load_bank(bank).questions:
+        for question in quiz_module.load_bank(bank, folder).questions:
             if question.type_name == "single_choice":
                 right = next(i for i, o in enumerate(question.options) if o.correct)
                 wrong = next(i for i, o in enumerate(question.options) if not o.correct)

@@ -21,7 +21,10 @@ def run(settings: Settings, result: Measurement) -> None:
         raise Skip(f"japan_nato.quiz cannot be imported ({err})") from None
     if not all(hasattr(quiz_module, name) for name in ("bank_names", "load_bank")):
         raise Skip("japan_nato.quiz has no bank_names/load_bank yet")
-    banks = quiz_module.bank_names()
+    from japan_nato.dataset.paths import data_dir
+
+    folder = data_dir()  # the packaged course data
+    banks = quiz_module.bank_names(folder)
     if not banks:
         raise Skip("no question banks in data/quizzes/ yet")
 
@@ -29,7 +32,7 @@ def run(settings: Settings, result: Measurement) -> None:
     unusable: list[str] = []
     wrongly_graded: list[str] = []
     for bank in banks:
-        for question in quiz_module.load_bank(bank).questions:
+        for question in quiz_module.load_bank(bank, folder).questions:
             try:
                 pair = answer_pair(question)
             except (AttributeError, TypeError, ValueError, StopIteration):

@@ -47,13 +47,17 @@ def _serve(db: str, port: int, tokens: dict[str, tuple[str, bool]]) -> None:
 
     from tornado.ioloop import IOLoop
 
+    from japan_nato.dataset.paths import data_dir
     from japan_nato.room.auth import Identity, StaticAuthority
     from japan_nato.room.service import make_app
+    from japan_nato.room.stats import course_outline
     from japan_nato.room.store import RoomStore
 
     logging.getLogger("tornado.access").setLevel(logging.WARNING)
     authority = StaticAuthority({t: Identity(n, i) for t, (n, i) in tokens.items()})
-    make_app(RoomStore(db), authority, prefix=PREFIX, salt="").listen(port, "127.0.0.1")
+    outline = course_outline(data_dir())
+    app = make_app(RoomStore(db), authority, outline=outline, prefix=PREFIX, salt="")
+    app.listen(port, "127.0.0.1")
     IOLoop.current().start()
 
 
@@ -72,10 +76,11 @@ def _call(url: str, token: str, body: Any = None, timeout: float = 10.0) -> Any:
 
 def _course_answers(seed: int) -> list[dict[str, Any]]:
     """One learner's answers to every question: some wrong first, then right."""
+    from japan_nato.dataset.paths import data_dir
     from japan_nato.room.stats import course_outline
 
     answers = []
-    for n, item in enumerate(course_outline().questions):
+    for n, item in enumerate(course_outline(data_dir()).questions):
         wrong = [key for key, _ in item.choices if key not in item.correct]
         tries = []
         if wrong and (n + seed) % 3 == 0:

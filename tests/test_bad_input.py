@@ -293,7 +293,7 @@ def test_answer_key_refuses_a_path(data_copy: Path) -> None:
 
     (data_copy / "x.toml").write_text(TEST_BANK, encoding="utf-8")  # quizzes/../x.toml
     with pytest.raises(DataError, match="not a bank name"):
-        answer_key("../x", data_dir=data_copy)
+        answer_key(data_copy, "../x")
 
 
 def test_unknown_exercise_and_evidence_ids_are_unknown_id() -> None:

@@ -22,6 +22,7 @@ from japan_nato.dataset.paths import data_dir
 from japan_nato.progress import ProgressStore
 from japan_nato.progress import store as store_module
 from japan_nato.quiz import LETTERS, bank_names, load_bank
+from tests.support.course_data import COURSE_DATA
 
 SRC = Path(japan_nato.__file__).resolve().parents[1]
 SAMPLES = sorted((Path(__file__).parent / "data").glob("progress_*.csv"))
@@ -616,7 +617,7 @@ def test_answer_key_for_every_bank(progress_file: Path) -> None:
     result = run("answer-key", progress=progress_file)
     assert result.returncode == 0
     assert result.stdout.startswith("# Answer key\n")
-    for name in bank_names():
+    for name in bank_names(COURSE_DATA):
         assert f"(`{name}`)" in result.stdout
     assert result.stdout == run("answer-key", progress=progress_file).stdout  # deterministic
 

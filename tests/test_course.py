@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from japan_nato.quiz import bank_names, load_bank
+from tests.support.course_data import COURSE_DATA
 
 from .conftest import REPO
 
@@ -69,9 +70,9 @@ def test_notebook_opens_with_time_questions_objectives_and_ends_with_key_points(
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_header_lists_every_objective_of_its_bank(path):
     header = _source(_cells(path)[0])
-    if path.stem not in bank_names():
+    if path.stem not in bank_names(COURSE_DATA):
         pytest.skip("no bank of its own")
-    for text in load_bank(path.stem).objectives.values():
+    for text in load_bank(path.stem, COURSE_DATA).objectives.values():
         assert text in header, text
 
 
@@ -81,25 +82,27 @@ def test_every_bank_shown_exists_and_validates(path):
     if path.stem != "00_start_here":
         assert path.stem in shown
     for name in shown:
-        assert load_bank(name).notebook == f"{path.stem}.ipynb"
+        assert load_bank(name, COURSE_DATA).notebook == f"{path.stem}.ipynb"
 
 
 @pytest.mark.parametrize("name", [n for n in EXPECTED if n != "00_start_here"])
 def test_bank_has_6_to_10_questions_of_at_least_three_types(name):
-    bank = load_bank(name)
+    bank = load_bank(name, COURSE_DATA)
     assert 6 <= len(bank.questions) <= 10
     assert len({q.type_name for q in bank.questions}) >= 3
 
 
-@pytest.mark.parametrize("name", bank_names())
+@pytest.mark.parametrize("name", bank_names(COURSE_DATA))
 def test_every_objective_is_assessed_by_at_least_two_questions(name):
-    bank = load_bank(name)
+    bank = load_bank(name, COURSE_DATA)
     counts = Counter(q.objective for q in bank.questions)
     assert {obj: counts[obj] for obj in bank.objectives if counts[obj] < 2} == {}
 
 
 def test_the_course_has_at_least_45_questions_using_every_type():
-    questions = [q for name in bank_names() for q in load_bank(name).questions]
+    questions = [
+        q for name in bank_names(COURSE_DATA) for q in load_bank(name, COURSE_DATA).questions
+    ]
     assert len(questions) >= 45
     assert {q.type_name for q in questions} == {
         "single_choice",
@@ -118,7 +121,7 @@ def test_notebook_has_a_checked_pandas_exercise(path):
     code = "\n".join(_source(c) for c in _cells(path) if c["cell_type"] == "code")
     used = re.findall(r"\bexercise\(\s*[\"']([\w-]+)[\"']", code)
     assert used, "no exercise(...) in this notebook"
-    assert set(used) <= set(exercise_ids())
+    assert set(used) <= set(exercise_ids(COURSE_DATA))
     assert ".check(" in code
 
 
@@ -161,13 +164,15 @@ def test_committed_answer_key_is_current():
     from japan_nato.instructor.answer_key import answer_key
 
     committed = (REPO / "instructors" / "answer-key.md").read_text(encoding="utf-8")
-    assert committed == answer_key(), "Run `make answer-key`."
+    assert committed == answer_key(COURSE_DATA), "Run `make answer-key`."
 
 
 def test_instructor_misconceptions_name_real_questions():
     text = (REPO / "instructors" / "misconceptions.md").read_text(encoding="utf-8")
     named = set(re.findall(r"`([a-z]+(?:-[a-z0-9]+)+)`", text))
-    known = {q.id for name in bank_names() for q in load_bank(name).questions}
+    known = {
+        q.id for name in bank_names(COURSE_DATA) for q in load_bank(name, COURSE_DATA).questions
+    }
     assert named, "no question ids found"
     assert named - known == set()
 
@@ -215,7 +220,7 @@ def test_the_start_notebook_does_not_answer_its_own_questions():
     calls = re.findall(r"\.answer\(\s*\"([\w-]+)\",\s*\"([^\"]*)\"\)", code)
     from japan_nato.quiz import load_bank
 
-    bank = {q.id: q for q in load_bank("00_start_here").questions}
+    bank = {q.id: q for q in load_bank("00_start_here", COURSE_DATA).questions}
     for qid, answer in calls:
         assert not bank[qid].check(answer).valid, (qid, answer)
     text = " ".join(_source(c) for c in _cells(NOTEBOOKS[0]) if c["cell_type"] == "markdown")
@@ -247,9 +252,9 @@ def _course_text() -> str:
 def test_the_december_2026_corrections_hold():
     from japan_nato import dataset as data
 
-    context = data.load_context().set_index("context_id")
-    facts = data.load_facts().set_index("fact_id")
-    glossary = data.load_glossary().set_index("term_id")
+    context = data.load_context(COURSE_DATA).set_index("context_id")
+    facts = data.load_facts(COURSE_DATA).set_index("fact_id")
+    glossary = data.load_glossary(COURSE_DATA).set_index("term_id")
     # A10: one garbled sentence, not two separate commitments; the quote's source is unverified.
     assert "two separate" not in context.loc["C17", "claim"]
     assert "unverified" in facts.loc["A15", "note"]
@@ -280,7 +285,7 @@ def test_expiring_claims_carry_an_as_of_date():
     assert text.count("as of December 2026") + text.count("As of December 2026") >= 3
     from japan_nato import dataset as data
 
-    story = data.load_context()
+    story = data.load_context(COURSE_DATA)
     later = story[story.facts_ref.str.startswith("I")]
     for row in later.itertuples():
         if row.facts_ref in {"I11", "I12", "I13"}:

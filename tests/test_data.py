@@ -13,6 +13,7 @@ import pytest
 from japan_nato import dataset as data
 from japan_nato.dataset.paths import data_dir
 from japan_nato.errors import DataError
+from tests.support.course_data import COURSE_DATA
 
 from .conftest import SHARED
 
@@ -30,15 +31,15 @@ def test_article_is_byte_identical_to_the_published_text():
 
 
 def test_article_keeps_curly_quotes_and_dashes():
-    article = data.load_article()
+    article = data.load_article(COURSE_DATA)
     assert "“suits a new era" in article
     assert "NATO)’s" in article
     assert "—" in article
 
 
 def test_every_quote_occurs_verbatim_in_the_article():
-    article = data.load_article()
-    facts = data.load_facts()
+    article = data.load_article(COURSE_DATA)
+    facts = data.load_facts(COURSE_DATA)
     assert len(facts) >= 30
     missing = [
         fid for fid, quote in zip(facts.fact_id, facts.quote, strict=True) if quote not in article
@@ -47,14 +48,14 @@ def test_every_quote_occurs_verbatim_in_the_article():
 
 
 def test_every_sentence_of_substance_is_covered_by_a_fact():
-    article = data.load_article()
+    article = data.load_article(COURSE_DATA)
     spans = []
-    for quote in data.load_facts().quote:
+    for quote in data.load_facts(COURSE_DATA).quote:
         start = article.index(quote)
         spans.append((start, start + len(quote)))
     uncovered = [
         s.text
-        for s in data.article_sentences()
+        for s in data.article_sentences(COURSE_DATA)
         if s.text not in NO_FACT_SENTENCES
         and not any(start < s.end and end > s.start for start, end in spans)
     ]
@@ -62,31 +63,31 @@ def test_every_sentence_of_substance_is_covered_by_a_fact():
 
 
 def test_loaders_return_typed_frames():
-    facts = data.load_facts()
+    facts = data.load_facts(COURSE_DATA)
     assert isinstance(facts.topic.dtype, pd.CategoricalDtype)
     assert facts.fact_id.dtype == "string"
     assert facts.fact_id.is_unique
-    timeline = data.load_timeline()
+    timeline = data.load_timeline(COURSE_DATA)
     assert pd.api.types.is_datetime64_any_dtype(timeline.date)
     assert timeline.date.is_monotonic_increasing
-    context = data.load_context()
+    context = data.load_context(COURSE_DATA)
     assert set(context.relation.cat.categories) == {"confirms", "corrects", "clarifies", "adds"}
     assert context.after_article.dtype == bool
-    glossary = data.load_glossary()
+    glossary = data.load_glossary(COURSE_DATA)
     for term in ("IPCP", "ITPP", "PfP", "HADR"):
         assert term in set(glossary.abbreviation.dropna()), term
 
 
 def test_the_meeting_is_on_its_real_date_in_the_timeline():
-    timeline = data.load_timeline()
+    timeline = data.load_timeline(COURSE_DATA)
     meeting = timeline[timeline.label.str.contains("Stoltenberg", case=False)]
     assert not meeting.empty
     assert (meeting.date == pd.Timestamp("2022-06-29")).any()
 
 
 def test_context_corrects_the_both_have_an_ipcp_sentence_and_clarifies_the_dateline():
-    context = data.load_context()
-    facts = data.load_facts().set_index("fact_id")
+    context = data.load_context(COURSE_DATA)
+    facts = data.load_facts(COURSE_DATA).set_index("fact_id")
 
     def quotes(relation: str) -> str:
         rows = context[context.relation == relation]
@@ -100,7 +101,7 @@ def test_context_corrects_the_both_have_an_ipcp_sentence_and_clarifies_the_datel
 
 @pytest.mark.parametrize("table", ["context", "timeline", "glossary"])
 def test_every_source_row_says_its_kind_and_whether_its_link_is_a_page(table):
-    frame = getattr(data, f"load_{table}")()
+    frame = getattr(data, f"load_{table}")(COURSE_DATA)
     assert set(frame.source_kind.dropna()) <= {"primary", "wire", "press", "secondary"}
     assert frame.source_kind.notna().all()
     home = frame.source_url.str.fullmatch(r"https?://[^/]+/?")
@@ -113,15 +114,17 @@ def test_wire_press_and_secondary_rows_are_counted_as_the_readme_says():
     readme = (data_dir().parent / "README.md").read_text(encoding="utf-8")
     counts = {}
     for table in ("context", "timeline", "glossary"):
-        for kind, n in getattr(data, f"load_{table}")().source_kind.value_counts().items():
+        for kind, n in (
+            getattr(data, f"load_{table}")(COURSE_DATA).source_kind.value_counts().items()
+        ):
             counts[kind] = counts.get(kind, 0) + int(n)
     not_primary = counts.get("wire", 0) + counts.get("press", 0) + counts.get("secondary", 0)
     assert f"{not_primary} of {sum(counts.values())} source rows" in readme
 
 
 def test_the_story_to_2026_is_in_the_data_with_its_sources():
-    timeline = data.load_timeline().set_index("event_id")
-    refs = set(timeline.facts_ref) | set(data.load_context().facts_ref)
+    timeline = data.load_timeline(COURSE_DATA).set_index("event_id")
+    refs = set(timeline.facts_ref) | set(data.load_context(COURSE_DATA).facts_ref)
     for row in ("I1", "I2", "I3", "I4", "I5", "I6", "I9", "I11", "I12", "I13", "I17"):
         assert row in refs, row
     after = timeline[timeline.date > pd.Timestamp("2024-07-31")]
@@ -148,7 +151,7 @@ def test_context_excerpts_are_found_in_the_verified_facts_sheet():
         if match:
             rows[match.group(1)] = " ".join(line.split())
     for table in ("context", "timeline", "glossary"):
-        frame = getattr(data, f"load_{table}")()
+        frame = getattr(data, f"load_{table}")(COURSE_DATA)
         for _, row in frame.iterrows():
             excerpt = " ".join(row.excerpt.split())
             assert row.facts_ref in rows, (table, row.iloc[0], row.facts_ref)
@@ -156,10 +159,10 @@ def test_context_excerpts_are_found_in_the_verified_facts_sheet():
 
 
 def test_loading_is_cached_and_returns_independent_copies():
-    first = data.load_facts()
+    first = data.load_facts(COURSE_DATA)
     first.loc[0, "statement"] = "changed by a learner"
     start = time.perf_counter()
-    second = data.load_facts()
+    second = data.load_facts(COURSE_DATA)
     assert second.loc[0, "statement"] != "changed by a learner"
     assert time.perf_counter() - start < 1.0
 
@@ -251,18 +254,18 @@ def test_data_problems_lists_every_problem_at_once(data_copy):
 
 
 def test_evidence_marks_the_quote_inside_its_sentence():
-    facts = data.load_facts()
+    facts = data.load_facts(COURSE_DATA)
     row = facts.iloc[0]
-    found = data.evidence(row.fact_id)
+    found = data.evidence(row.fact_id, COURSE_DATA)
     assert found.quote == row.quote
-    assert found.text in data.load_article()
+    assert found.text in data.load_article(COURSE_DATA)
     assert "<mark>" in found.html()
     assert row.fact_id in str(found)
 
 
 def test_evidence_of_a_source_fact_gives_the_excerpt_and_link():
-    row = data.load_context().iloc[0]
-    found = data.evidence(row.context_id)
+    row = data.load_context(COURSE_DATA).iloc[0]
+    found = data.evidence(row.context_id, COURSE_DATA)
     assert found.text == row.excerpt
     assert found.source_url.startswith("http")
     assert html_escaped_once(found.html())
@@ -274,7 +277,7 @@ def html_escaped_once(markup: str) -> bool:
 
 def test_evidence_of_an_unknown_id_raises_key_error():
     with pytest.raises(KeyError, match="Z99"):
-        data.evidence("Z99")
+        data.evidence("Z99", COURSE_DATA)
 
 
 def test_sentences_join_wrapped_lines_and_split_headings():

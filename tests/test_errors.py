@@ -6,6 +6,7 @@ import pytest
 
 import japan_nato
 from japan_nato.errors import InvalidAnswer, JapanNatoError, UnknownId
+from tests.support.course_data import COURSE_DATA
 
 
 def test_an_unknown_exercise_is_an_unknown_id_and_a_key_error() -> None:
@@ -37,6 +38,6 @@ def test_invalid_answer_is_public_and_says_what_was_wrong() -> None:
     assert bank == "japan_nato.api"
     from japan_nato.quiz import load_bank
 
-    question = load_bank("00_start_here").questions[0]
+    question = load_bank("00_start_here", COURSE_DATA).questions[0]
     with pytest.raises(InvalidAnswer):
         question.parse(None)

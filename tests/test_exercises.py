@@ -20,6 +20,7 @@ from japan_nato.exercises import (
 )
 from japan_nato.exercises import compare as compare_module
 from japan_nato.exercises.runner import _run_snippets
+from tests.support.course_data import COURSE_DATA
 
 # Typical wrong answers live with each exercise in data/exercises.toml (`wrong_answers`).
 MIN_WRONG_ANSWERS = 2
@@ -45,7 +46,7 @@ OTHER_RIGHT_ANSWERS: dict[str, list[str]] = {
 }
 
 
-ids = exercise_ids()
+ids = exercise_ids(COURSE_DATA)
 
 
 class _Unfriendly:
@@ -108,16 +109,16 @@ BAD_INPUTS = [
 
 @pytest.fixture(scope="module")
 def facts() -> pd.DataFrame:
-    return data.load_facts()
+    return data.load_facts(COURSE_DATA)
 
 
 def _answer(ex_id: str, code: str) -> object:
     """Run code the way a learner would: after the exercise's setup."""
-    return _run_snippets(exercise(ex_id).setup, code, None)
+    return _run_snippets(exercise(ex_id, COURSE_DATA).setup, code, COURSE_DATA)
 
 
 def _expected(ex_id: str) -> object:
-    return _answer(ex_id, exercise(ex_id).solution_code)
+    return _answer(ex_id, exercise(ex_id, COURSE_DATA).solution_code)
 
 
 def _assert_no_leak(text: str, expected: object) -> None:
@@ -140,23 +141,27 @@ def _assert_no_leak(text: str, expected: object) -> None:
 
 
 def test_the_starter_exercises_exist():
-    ids = exercise_ids()
+    ids = exercise_ids(COURSE_DATA)
     assert ids[:2] == ["facts-per-topic", "background-fact-ids"]
-    assert all(exercise(i).notebook.endswith(".ipynb") for i in ids)
+    assert all(exercise(i, COURSE_DATA).notebook.endswith(".ipynb") for i in ids)
 
 
 def test_every_exercise_lists_typical_wrong_answers():
-    missing = [i for i in exercise_ids() if len(exercise(i).wrong_answers) < MIN_WRONG_ANSWERS]
+    missing = [
+        i
+        for i in exercise_ids(COURSE_DATA)
+        if len(exercise(i, COURSE_DATA).wrong_answers) < MIN_WRONG_ANSWERS
+    ]
     assert missing == [], "add wrong_answers = [{ code, says }, ...] to data/exercises.toml"
 
 
 def test_exercises_toml_validates():
-    assert exercise_problems() == []
+    assert exercise_problems(COURSE_DATA) == []
 
 
-@pytest.mark.parametrize("ex_id", exercise_ids())
+@pytest.mark.parametrize("ex_id", exercise_ids(COURSE_DATA))
 def test_each_exercise_accepts_its_solution(ex_id):
-    feedback = exercise(ex_id).check(_expected(ex_id))
+    feedback = exercise(ex_id, COURSE_DATA).check(_expected(ex_id))
     assert feedback.correct is True, str(feedback)
     assert str(feedback).startswith("✓ Correct")
 
@@ -166,16 +171,16 @@ def test_each_exercise_accepts_its_solution(ex_id):
     [(i, code) for i, codes in OTHER_RIGHT_ANSWERS.items() if i in ids for code in codes],
 )
 def test_equivalent_right_answers_are_accepted(ex_id, code):
-    feedback = exercise(ex_id).check(_answer(ex_id, code))
+    feedback = exercise(ex_id, COURSE_DATA).check(_answer(ex_id, code))
     assert feedback.correct is True, f"{code}: {feedback}"
 
 
 @pytest.mark.parametrize(
     ("ex_id", "code", "says"),
-    [(i, code, says) for i in ids for code, says in exercise(i).wrong_answers],
+    [(i, code, says) for i in ids for code, says in exercise(i, COURSE_DATA).wrong_answers],
 )
 def test_typical_wrong_answers_are_rejected_with_help(ex_id, code, says):
-    feedback = exercise(ex_id).check(_answer(ex_id, code))
+    feedback = exercise(ex_id, COURSE_DATA).check(_answer(ex_id, code))
     assert feedback.correct is False
     text = str(feedback)
     assert text.startswith("✗ Not yet")
@@ -187,16 +192,16 @@ def test_typical_wrong_answers_are_rejected_with_help(ex_id, code, says):
 def test_wrong_counts_name_the_topics_that_are_off(facts):
     counts = facts["topic"].value_counts()
     counts[["values", "ipcp"]] += 1
-    feedback = exercise("facts-per-topic").check(counts.sort_values(ascending=False))
+    feedback = exercise("facts-per-topic", COURSE_DATA).check(counts.sort_values(ascending=False))
     assert "2 values differ: at 'values' and 'ipcp'" in str(feedback) or (
         "2 values differ: at 'ipcp' and 'values'" in str(feedback)
     )
 
 
-@pytest.mark.parametrize("ex_id", exercise_ids())
+@pytest.mark.parametrize("ex_id", exercise_ids(COURSE_DATA))
 @pytest.mark.parametrize("value", BAD_INPUTS, ids=lambda v: type(v).__name__)
 def test_bad_input_never_raises(ex_id, value):
-    feedback = exercise(ex_id).check(value)
+    feedback = exercise(ex_id, COURSE_DATA).check(value)
     assert isinstance(feedback, Feedback)
     # None is the answer cell's placeholder: no verdict yet, not a red "Not yet".
     assert feedback.correct is (None if value is None else False)
@@ -205,7 +210,7 @@ def test_bad_input_never_raises(ex_id, value):
 
 
 def test_none_and_functions_get_a_tip():
-    ex = exercise("facts-per-topic")
+    ex = exercise("facts-per-topic", COURSE_DATA)
     placeholder = ex.check(None)
     assert placeholder.correct is None and placeholder.title == "No answer yet — Facts per topic"
     assert "inplace=True" in str(placeholder)
@@ -214,27 +219,27 @@ def test_none_and_functions_get_a_tip():
 
 
 def test_learner_edits_do_not_change_the_expected_answer(facts):
-    ex = exercise("facts-per-topic")
-    mine = data.load_facts()
+    ex = exercise("facts-per-topic", COURSE_DATA)
+    mine = data.load_facts(COURSE_DATA)
     mine["topic"] = "source"
     assert ex.check(mine["topic"].value_counts()).correct is False
     assert ex.check(facts["topic"].value_counts()).correct is True
 
 
 def test_exercise_objects_are_cached():
-    assert exercise("facts-per-topic") is exercise("facts-per-topic")
+    assert exercise("facts-per-topic", COURSE_DATA) is exercise("facts-per-topic", COURSE_DATA)
 
 
 def test_unknown_id_names_the_known_ones():
     with pytest.raises(KeyError, match="facts-per-topic"):
-        exercise("no-such-exercise")
+        exercise("no-such-exercise", COURSE_DATA)
 
 
 # ------------------------------------------------------------------ hints, solution, rendering
 
 
 def test_hints_are_graded_and_the_last_one_repeats_with_a_note():
-    ex = exercise("facts-per-topic")
+    ex = exercise("facts-per-topic", COURSE_DATA)
     total = len(ex.hints)
     first, second, last = ex.hint(), ex.hint(2), ex.hint(total + 5)
     name = " — Facts per topic"
@@ -248,7 +253,7 @@ def test_hints_are_graded_and_the_last_one_repeats_with_a_note():
 
 
 def test_solution_shows_code_not_the_result(facts):
-    ex = exercise("facts-per-topic")
+    ex = exercise("facts-per-topic", COURSE_DATA)
     shown = ex.solution()
     assert shown.code == "facts['topic'].value_counts()"
     assert "facts = load_facts()" in shown.text
@@ -271,26 +276,29 @@ def test_feedback_renders_without_addresses_and_escapes_html():
 
 
 def test_a_learner_column_named_like_html_is_escaped():
-    ex = exercise("background-fact-ids")
+    ex = exercise("background-fact-ids", COURSE_DATA)
     feedback = ex.check(pd.DataFrame({"<b>x</b>": [1]}))
     assert "<b>" not in feedback._repr_html_()
 
 
 def test_exercise_repr_is_fixed_text():
-    text = repr(exercise("facts-per-topic"))
+    text = repr(exercise("facts-per-topic", COURSE_DATA))
     assert text.startswith("Exercise: Facts per topic\n")
     assert "facts-per-topic" not in text  # the title, never the slug
     assert ".check(your_answer)" in text and ".hint()" in text and ".solution()" in text
-    assert "0x" not in text and text == repr(exercise("facts-per-topic"))
-    assert "**Exercise: Facts per topic**" in exercise("facts-per-topic")._repr_markdown_()
+    assert "0x" not in text and text == repr(exercise("facts-per-topic", COURSE_DATA))
+    assert (
+        "**Exercise: Facts per topic**"
+        in exercise("facts-per-topic", COURSE_DATA)._repr_markdown_()
+    )
 
 
-@pytest.mark.parametrize("ex_id", exercise_ids())
+@pytest.mark.parametrize("ex_id", exercise_ids(COURSE_DATA))
 def test_every_message_names_the_exercise_by_title(ex_id):
-    ex = exercise(ex_id)
+    ex = exercise(ex_id, COURSE_DATA)
     wrong_code = ex.wrong_answers[0][0]
-    wrong = _run_snippets(ex.setup, wrong_code, None)
-    right = _run_snippets(ex.setup, ex.solution_code, None)
+    wrong = _run_snippets(ex.setup, wrong_code, COURSE_DATA)
+    right = _run_snippets(ex.setup, ex.solution_code, COURSE_DATA)
     for feedback in (ex.check(right), ex.check(wrong), ex.check(None), ex.hint(), ex.solution()):
         assert feedback.title.endswith(f" — {ex.title}")
         assert ex.id not in feedback.title
@@ -298,9 +306,9 @@ def test_every_message_names_the_exercise_by_title(ex_id):
     assert ex.check(wrong).title.startswith("Not yet")
 
 
-@pytest.mark.parametrize("ex_id", exercise_ids())
+@pytest.mark.parametrize("ex_id", exercise_ids(COURSE_DATA))
 def test_the_prompt_names_only_the_hints_there_are(ex_id):
-    ex = exercise(ex_id)
+    ex = exercise(ex_id, COURSE_DATA)
     shown = ex._repr_markdown_() + repr(ex)
     assert f".hint({len(ex.hints)})" in shown or len(ex.hints) == 1
     assert f".hint({len(ex.hints) + 1})" not in shown

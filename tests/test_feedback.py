@@ -10,12 +10,13 @@ from japan_nato.feedback import PALETTE, Feedback
 from japan_nato.quiz import Quiz, load_bank
 from japan_nato.quiz.policy import TRY_AGAIN
 from tests.quiz_helpers import TEST_BANK, memory_store, recorded, write_bank
+from tests.support.course_data import COURSE_DATA
 
 
 @pytest.fixture
 def test_quiz(data_copy: Path) -> Quiz:
     write_bank(data_copy, "99_test", TEST_BANK)
-    return Quiz(load_bank("99_test", data_copy), memory_store())
+    return Quiz(load_bank("99_test", data_copy), memory_store(), COURSE_DATA)
 
 
 def test_a_wrong_answer_keeps_its_parts_apart(test_quiz: Quiz) -> None:

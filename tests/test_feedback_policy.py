@@ -16,6 +16,7 @@ from japan_nato.quiz import LETTERS, Quiz, bank_problems, load_bank
 from japan_nato.quiz.policy import SAVED_TITLE, TRY_AGAIN
 from japan_nato.quiz.types.fields import option_order
 from tests.quiz_helpers import TEST_BANK, memory_store, recorded, write_bank
+from tests.support.course_data import COURSE_DATA
 
 EXAM_BANK = TEST_BANK.replace("[bank]\n", 'mode = "exam"\n\n[bank]\n', 1)
 
@@ -104,7 +105,7 @@ def test_a_bank_mode_other_than_practice_or_exam_is_refused(
 
 
 def test_options_show_in_a_seeded_order_that_every_surface_shares() -> None:
-    bank = load_bank("01_reading_the_source")
+    bank = load_bank("01_reading_the_source", COURSE_DATA)
     question = next(q for q in bank.questions if q.id == "src-who-met")
     order = option_order(question.id, len(question.options))
     assert order != sorted(order)
@@ -114,7 +115,7 @@ def test_options_show_in_a_seeded_order_that_every_surface_shares() -> None:
     assert question.check(key).correct
     lines = question.display_lines()
     assert lines[LETTERS.index(key)].endswith(next(o.text for o in question.options if o.correct))
-    assert question.correct_answer() in answer_key("01_reading_the_source")
+    assert question.correct_answer() in answer_key(COURSE_DATA, "01_reading_the_source")
 
 
 def test_progress_keeps_option_text_in_file_order(shared_dir: Path) -> None:
@@ -127,12 +128,14 @@ def test_progress_keeps_option_text_in_file_order(shared_dir: Path) -> None:
 
 def test_real_banks_explain_misplacements_and_common_wrong_answers() -> None:
     days = next(
-        q for q in load_bank("01_reading_the_source").questions if q.id == "src-days-between"
+        q
+        for q in load_bank("01_reading_the_source", COURSE_DATA).questions
+        if q.id == "src-days-between"
     )
     assert "You counted both days" in days.check("7").message
     assert "You counted both days" in days.check(" 7 days").message
     assert "June has 30 days" in days.check(5).message
-    ipcp = {q.id: q for q in load_bank("03_the_ipcp").questions}
+    ipcp = {q.id: q for q in load_bank("03_the_ipcp", COURSE_DATA).questions}
     match = ipcp["ipcp-terms-match"]
     swapped = dict(match.pairs)
     swapped["IPCP"], swapped["ITPP"] = swapped["ITPP"], swapped["IPCP"]

@@ -19,6 +19,7 @@ import pytest
 from japan_nato import dataset as data
 from japan_nato import figures
 from japan_nato.figures.svg import Box, text_width
+from tests.support.course_data import COURSE_DATA
 
 
 def _texts(fig, role: str = "") -> list[str]:
@@ -49,8 +50,10 @@ def _outside(fig) -> list[str]:
 def test_figures_never_import_matplotlib():
     code = (
         "import sys, japan_nato.figures as f\n"
-        "for make in f.FIGURES.values(): make()._repr_html_()\n"
-        "f.timeline_figure(f.timeline_figure.__globals__['load_timeline']().head(3))._repr_html_()\n"
+        "from japan_nato.dataset.paths import data_dir\n"
+        "for make in f.FIGURES.values(): make(data_dir=data_dir())._repr_html_()\n"
+        "f.timeline_figure(f.timeline_figure.__globals__['load_timeline'](data_dir()).head(3),\n"
+        "    data_dir=data_dir())._repr_html_()\n"
         "assert 'matplotlib' not in sys.modules, 'a figure imported matplotlib'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
@@ -58,12 +61,12 @@ def test_figures_never_import_matplotlib():
 
 @pytest.fixture(scope="module")
 def timeline():
-    return data.load_timeline()
+    return data.load_timeline(COURSE_DATA)
 
 
 @pytest.fixture(scope="module")
 def timeline_fig():
-    return figures.timeline_figure()
+    return figures.timeline_figure(data_dir=COURSE_DATA)
 
 
 @pytest.fixture(scope="module", params=list(figures.FIGURES), ids=list(figures.FIGURES))
@@ -134,7 +137,7 @@ def test_timeline_of_other_events_has_no_zoom_panel():
             "after_article": [False, False, True],
         }
     )
-    fig = figures.timeline_figure(small)
+    fig = figures.timeline_figure(small, data_dir=COURSE_DATA)
     assert fig.drawing.find("zoom") == []
     assert len(_roles(fig, "event:")) == 3
     assert "Jun 2000   two" in _texts(fig)
@@ -148,7 +151,7 @@ def test_long_empty_stretches_are_shortened_and_marked(timeline_fig):
 
 
 def test_framework_numbers_come_from_the_data():
-    table = figures.framework_table().set_index("framework")
+    table = figures.framework_table(data_dir=COURSE_DATA).set_index("framework")
     eapc = table.loc["Euro-Atlantic Partnership Council"]
     assert (eapc["launched"], eapc["members"]) == (1997, 50)
     assert table.loc["Mediterranean Dialogue", "members"] == 7
@@ -164,18 +167,18 @@ def test_framework_numbers_come_from_the_data():
 
 
 def test_framework_numbers_follow_edits_to_the_data():
-    context = data.load_context()
+    context = data.load_context(COURSE_DATA)
     row = context["claim"].str.contains("started the Mediterranean Dialogue")
     context.loc[row, "claim"] = context.loc[row, "claim"].str.replace("seven", "eight")
     context.loc[row, "claim"] = context.loc[row, "claim"].str.replace("1994", "1995")
-    table = figures.framework_table(context=context).set_index("framework")
+    table = figures.framework_table(context=context, data_dir=COURSE_DATA).set_index("framework")
     assert table.loc["Mediterranean Dialogue", "members"] == 8
     assert table.loc["Mediterranean Dialogue", "launched"] == 1995
 
 
 def test_frameworks_figure_structure():
-    fig = figures.frameworks_figure()
-    table = figures.framework_table()
+    fig = figures.frameworks_figure(data_dir=COURSE_DATA)
+    table = figures.framework_table(data_dir=COURSE_DATA)
     assert fig.title == "NATO's partnership frameworks" == _texts(fig, "title")[0]
     years_label, sizes_label = _texts(fig, "axis-label")
     assert years_label == "Launched (year)" and sizes_label.startswith("Members")
@@ -189,8 +192,8 @@ def test_frameworks_figure_structure():
 
 
 def test_facts_by_topic_bars_add_up_to_the_facts():
-    facts = data.load_facts()
-    fig = figures.facts_by_topic_figure()
+    facts = data.load_facts(COURSE_DATA)
+    fig = figures.facts_by_topic_figure(data_dir=COURSE_DATA)
     assert fig.title == f"The article's {len(facts)} facts by topic and kind"
     assert _texts(fig, "axis-label") == ["Topic", "Number of facts in facts.csv"]
     topics = _texts(fig, "topic")
@@ -211,18 +214,18 @@ def test_facts_by_topic_bars_add_up_to_the_facts():
 
 def test_facts_by_topic_on_a_small_table():
     small = pd.DataFrame({"topic": ["a", "b", "b"], "kind": ["report", "report", "setting"]})
-    fig = figures.facts_by_topic_figure(small)
+    fig = figures.facts_by_topic_figure(small, data_dir=COURSE_DATA)
     assert _texts(fig, "topic") == ["b", "a"]
     assert "The article's 3 facts" in fig.title
     assert _overlaps(fig) == [] and _outside(fig) == []
 
 
 def test_figures_render_to_svg_deterministically(tmp_path):
-    paths = figures.save_all(tmp_path / "out")
+    paths = figures.save_all(tmp_path / "out", COURSE_DATA)
     assert [p.name for p in paths] == ["timeline.svg", "frameworks.svg", "facts_by_topic.svg"]
     first = [p.read_text(encoding="utf-8") for p in paths]
     assert all(t.startswith("<svg ") and t.rstrip().endswith("</svg>") for t in first)
-    assert figures.timeline_figure().svg == first[0]
+    assert figures.timeline_figure(data_dir=COURSE_DATA).svg == first[0]
     for text in first:
         numbers = re.findall(r'="(-?\d+(?:\.\d+)?)"', text)
         assert numbers and all(len(n.partition(".")[2]) <= 1 for n in numbers), "unrounded"
@@ -232,7 +235,7 @@ def test_figures_render_to_svg_deterministically(tmp_path):
 
 
 def test_figures_show_themselves_in_jupyter_with_a_fixed_text():
-    fig = figures.facts_by_topic_figure()
+    fig = figures.facts_by_topic_figure(data_dir=COURSE_DATA)
     assert not hasattr(fig, "_repr_png_"), "one rendering only: the <img> in the HTML"
     assert repr(fig).startswith(f"Figure: {fig.title}. ")
     assert "facts per topic" in repr(fig)
@@ -241,7 +244,7 @@ def test_figures_show_themselves_in_jupyter_with_a_fixed_text():
 
 
 def test_a_figure_is_rendered_once(monkeypatch):
-    fig = figures.frameworks_figure()
+    fig = figures.frameworks_figure(data_dir=COURSE_DATA)
     calls = []
     render = fig.drawing.render
     monkeypatch.setattr(fig.drawing, "render", lambda: calls.append(1) or render())

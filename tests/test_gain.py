@@ -20,8 +20,9 @@ from japan_nato.instructor.report import load_exports
 from japan_nato.progress import ProgressStore
 from japan_nato.progress.export import EXPORT_COLUMNS
 from japan_nato.quiz import load_bank
+from tests.support.course_data import COURSE_DATA
 
-QUESTIONS, OBJECTIVES = course_tests()
+QUESTIONS, OBJECTIVES = course_tests(COURSE_DATA)
 PRE = list(QUESTIONS.loc[QUESTIONS["bank"] == "pretest", "question_id"])
 POST = list(QUESTIONS.loc[QUESTIONS["bank"] == "posttest", "question_id"])
 
@@ -111,7 +112,7 @@ def test_attrition_and_post_only_learners_are_stated(exports: pd.DataFrame) -> N
 def test_gain_per_objective_uses_the_objectives_of_the_bank(exports: pd.DataFrame) -> None:
     gain = learning_gain(exports, QUESTIONS)
     table = gain.per_objective.set_index("objective")
-    assert list(table.index) == list(load_bank("pretest").objectives)
+    assert list(table.index) == list(load_bank("pretest", COURSE_DATA).objectives)
     # aiko got questions 0 and 2 right before, 0-4 after; ben all before, 0-4 after.
     first = _objective(PRE[0])
     assert table.loc[first, "learners"] == 2
@@ -139,7 +140,7 @@ def test_no_test_answers_say_so() -> None:
 
 
 def test_the_forms_are_parallel_exam_banks_on_separate_sources() -> None:
-    pre, post = load_bank("pretest"), load_bank("posttest")
+    pre, post = load_bank("pretest", COURSE_DATA), load_bank("posttest", COURSE_DATA)
     assert pre.mode == post.mode == "exam"
     assert pre.objectives == post.objectives
     count = lambda bank: sorted(q.objective for q in bank.questions)  # noqa: E731
@@ -187,7 +188,7 @@ def test_my_gain_tells_the_learner_what_is_measured_so_far(tmp_path: Path) -> No
     assert (result.pre_percent, result.post_percent, result.gain) == (50, 100, 1.0)
     text = repr(result)
     assert text.startswith("Your score: pre-test 50%, post-test 100%.\nYour gain: 1.00.")
-    for objective in load_bank("pretest").objectives.values():
+    for objective in load_bank("pretest", COURSE_DATA).objectives.values():
         assert objective in text
 
 

@@ -114,9 +114,10 @@ def test_plain_import_loads_no_heavy_modules() -> None:
 import json
 import sys
 import japan_nato
+from japan_nato.dataset.paths import data_dir
 from japan_nato.quiz import load_bank
 
-load_bank("01_reading_the_source")
+load_bank("01_reading_the_source", data_dir())
 print(json.dumps(sorted(m for m in HEAVY if m in sys.modules)))
 """.replace("HEAVY", repr(HEAVY))
     )

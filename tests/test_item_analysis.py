@@ -13,6 +13,7 @@ from japan_nato.instructor.items import (
     point_biserial,
     render_items,
 )
+from tests.support.course_data import COURSE_DATA
 
 LEARNERS = [f"l{n:02d}" for n in range(25)]
 
@@ -136,7 +137,7 @@ def test_the_rendered_analysis_names_the_flags_and_what_to_do() -> None:
 
 
 def test_course_distractors_are_the_wrong_options_of_choice_questions() -> None:
-    table = course_distractors()
+    table = course_distractors(COURSE_DATA)
     kantei = table[table["question_id"] == "pre-wording-kantei"]
     assert len(kantei) == 3
     assert "That both sides agreed, where the summary gives a hope" not in set(kantei["option"])

@@ -42,7 +42,7 @@ def test_wheel_ships_the_data_and_finds_it(tmp_path: Path):
     assert "japan_nato/py.typed" in names  # type checkers read the package's annotations
     script = (
         "import japan_nato, japan_nato.dataset.paths as p, japan_nato.dataset as d;"
-        "print(japan_nato.__file__); print(p.data_dir()); print(len(d.load_facts()))"
+        "print(japan_nato.__file__); print(p.data_dir()); print(len(d.load_facts(p.data_dir())))"
     )
     out = subprocess.run(
         [sys.executable, "-c", script],

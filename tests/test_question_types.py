@@ -13,6 +13,7 @@ from japan_nato.quiz import HELP_SURFACES, QUESTION_TYPES, Question, Quiz, bank_
 from japan_nato.views.controls import CONTROL_BUILDERS
 from japan_nato.views.terminal import TERMINAL_PARSERS, run_terminal_quiz
 from tests.quiz_helpers import TEST_BANK, write_bank
+from tests.support.course_data import COURSE_DATA
 
 
 @pytest.fixture(scope="module")
@@ -55,8 +56,8 @@ def test_each_type_is_complete(type_name: str, questions: list[Question]) -> Non
 
 
 def test_the_answer_key_asks_each_type_for_its_lines() -> None:
-    key = answer_key("00_start_here")
-    question = load_bank("00_start_here").questions[0]
+    key = answer_key(COURSE_DATA, "00_start_here")
+    question = load_bank("00_start_here", COURSE_DATA).questions[0]
     assert question.correct_answer().split(".")[0] in key
     for answer, _ in question.wrong_answer_feedback():
         assert answer.split(".")[0] in key
@@ -71,6 +72,7 @@ def test_an_invalid_terminal_answer_gets_terminal_help_only(
     one = Quiz(
         type(bank)(bank.name, bank.title, bank.notebook, bank.objectives, (multi,)),
         ProgressStore(tmp_path / "progress.sqlite"),
+        COURSE_DATA,
     )
     out = io.StringIO()
     run_terminal_quiz(one, io.StringIO("Z, Y\n\n"), out)

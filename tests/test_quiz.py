@@ -36,6 +36,7 @@ from tests.quiz_helpers import (
     write_bank,
     wrong_answer,
 )
+from tests.support.course_data import COURSE_DATA
 
 REAL_BANK = "01_reading_the_source"
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -240,8 +241,9 @@ def test_display_order_is_seeded_shuffled_and_never_the_answer(test_quiz: Quiz) 
 def test_display_order_is_the_same_in_another_process(shared_dir: Path) -> None:
     code = (
         "from japan_nato.quiz import load_bank;"
-        "import sys;"
-        "q = {x.id: x for x in load_bank('99_test', sys.argv[1]).questions}['t-order'];"
+        "import sys, pathlib;"
+        "q = {x.id: x for x in load_bank('99_test', pathlib.Path(sys.argv[1])).questions}"
+        "['t-order'];"
         "print('|'.join(q.display_items))"
     )
     done = subprocess.run(
@@ -588,8 +590,8 @@ def test_bank_names_are_sorted_stems(shared_dir: Path) -> None:
 def test_real_bank_is_valid_against_the_course_facts() -> None:
     from japan_nato.dataset import all_fact_ids
 
-    assert all_bank_problems(known_fact_ids=all_fact_ids()) == []
-    bank = load_bank(REAL_BANK)
+    assert all_bank_problems(COURSE_DATA, known_fact_ids=all_fact_ids(COURSE_DATA)) == []
+    bank = load_bank(REAL_BANK, COURSE_DATA)
     assert 8 <= len(bank.questions) <= 10
     assert {q.type_name for q in bank.questions} == set(QUESTION_TYPES)
     assert 2 <= len(bank.objectives) <= 3

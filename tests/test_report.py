@@ -12,6 +12,7 @@ from japan_nato.instructor.chart import plot
 from japan_nato.instructor.report import Report, build_report, load_exports, render_text
 from japan_nato.instructor.text_table import format_table
 from japan_nato.progress import ProgressStore
+from tests.support.course_data import COURSE_DATA
 
 SAMPLES = sorted((Path(__file__).parent / "data").glob("progress_*.csv"))
 
@@ -300,8 +301,8 @@ def test_the_chart_of_the_full_course_stays_a_sane_size(tmp_path: Path) -> None:
     from japan_nato.quiz import bank_names, load_bank
 
     rows = []
-    for name in bank_names():
-        for q in load_bank(name).questions:
+    for name in bank_names(COURSE_DATA):
+        for q in load_bank(name, COURSE_DATA).questions:
             rows.append(("aiko", name, q.id, q.objective, '"A"', True, (), "2025-01-01T09:00:00"))
     columns = ["learner", "bank", "question_id", "objective", "answer", "correct"]
     frame = pd.DataFrame(rows, columns=[*columns, "chosen_wrong", "answered_at"])

@@ -10,6 +10,7 @@ from japan_nato.api import review_quiz
 from japan_nato.progress import ProgressStore
 from japan_nato.quiz import Quiz, bank_names, load_bank
 from japan_nato.quiz.review import EXCLUDED_BANKS, OWN_BANK, ReviewQuiz, missed_questions
+from tests.support.course_data import COURSE_DATA
 
 
 @pytest.fixture
@@ -25,9 +26,9 @@ def _pool() -> dict[str, str]:
     """Return question id -> bank for every bank the review draws on."""
     return {
         question.id: name
-        for name in bank_names()
+        for name in bank_names(COURSE_DATA)
         if name not in EXCLUDED_BANKS
-        for question in load_bank(name).questions
+        for question in load_bank(name, COURSE_DATA).questions
     }
 
 
@@ -53,8 +54,12 @@ def _right_answer(quiz: Quiz, question_id: str) -> object:
 def _single_choice_ids(count: int) -> list[tuple[str, str]]:
     """Return (bank, id) of count single-choice questions, spread over the banks first."""
     per_bank = [
-        [(name, q.id) for q in load_bank(name).questions if q.type_name == "single_choice"]
-        for name in bank_names()
+        [
+            (name, q.id)
+            for q in load_bank(name, COURSE_DATA).questions
+            if q.type_name == "single_choice"
+        ]
+        for name in bank_names(COURSE_DATA)
         if name not in EXCLUDED_BANKS
     ]
     spread = [
@@ -80,8 +85,8 @@ def test_review_never_draws_on_its_own_or_the_practice_bank(store: ProgressStore
     review = review_quiz(size=len(pool) + 10, store=store)
     assert len(review.questions) == len(pool)
     assert {q.id for q in review.questions} == set(pool)
-    for name in EXCLUDED_BANKS & set(bank_names()):
-        excluded = {q.id for q in load_bank(name).questions}
+    for name in EXCLUDED_BANKS & set(bank_names(COURSE_DATA)):
+        excluded = {q.id for q in load_bank(name, COURSE_DATA).questions}
         assert not excluded & {q.id for q in review.questions}
     assert OWN_BANK in EXCLUDED_BANKS
 
@@ -149,7 +154,7 @@ def test_answers_are_recorded_under_each_question_bank(store: ProgressStore) -> 
     assert {pool[qid] for qid in attempts["question_id"]} == set(attempts["bank"])
     # The notebook's own quiz sees the answers given in the review.
     for name in banks_seen:
-        own = Quiz(load_bank(name), store)
+        own = Quiz(load_bank(name, COURSE_DATA), store, COURSE_DATA)
         assert own.done()
 
 

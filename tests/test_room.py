@@ -19,6 +19,7 @@ from japan_nato.room import client as room_client
 from japan_nato.room.auth import Identity, StaticAuthority
 from japan_nato.room.stats import course_outline, projector_view, pseudonym, room_summary
 from japan_nato.room.store import RoomError, RoomStore
+from tests.support.course_data import COURSE_DATA
 from tests.support.processes import free_port
 
 PAYLOAD = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
@@ -88,7 +89,7 @@ def test_rounds_go_from_vote_one_to_vote_two_to_closed(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def outline() -> Any:
-    return course_outline()
+    return course_outline(COURSE_DATA)
 
 
 def row(learner: str, qid: str, options: list[str], correct: bool, **extra: Any) -> dict:
@@ -176,7 +177,13 @@ class Running:
         def run() -> None:
             asyncio.set_event_loop(asyncio.new_event_loop())
             self.loop = IOLoop.current()
-            app = make_app(self.store, StaticAuthority(TOKENS), prefix="/services/room/", salt="")
+            app = make_app(
+                self.store,
+                StaticAuthority(TOKENS),
+                outline=course_outline(COURSE_DATA),
+                prefix="/services/room/",
+                salt="",
+            )
             self.server = app.listen(self.port, address="127.0.0.1")
             ready.set()
             self.loop.start()

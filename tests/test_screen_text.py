@@ -9,6 +9,7 @@ import pandas as pd
 from japan_nato import dataset as data
 from japan_nato.api import progress
 from japan_nato.views.progress_table import progress_html, progress_text
+from tests.support.course_data import COURSE_DATA
 
 
 def _row(table: pd.DataFrame, page: bool) -> pd.Series:
@@ -17,14 +18,14 @@ def _row(table: pd.DataFrame, page: bool) -> pd.Series:
 
 def test_evidence_without_a_page_url_has_no_link() -> None:
     for table, id_field in (
-        (data.load_context(), "context_id"),
-        (data.load_timeline(), "event_id"),
-        (data.load_glossary(), "term_id"),
+        (data.load_context(COURSE_DATA), "context_id"),
+        (data.load_timeline(COURSE_DATA), "event_id"),
+        (data.load_glossary(COURSE_DATA), "term_id"),
     ):
         if not (~table["url_is_page"].astype(bool)).any():
             continue
         row = _row(table, False)
-        found = data.evidence(row[id_field])
+        found = data.evidence(row[id_field], COURSE_DATA)
         assert found.url_is_page is False
         assert "<a " not in found.html()
         assert f"Source: {found.source_name} (no link recorded)" in str(found)
@@ -33,20 +34,20 @@ def test_evidence_without_a_page_url_has_no_link() -> None:
 
 
 def test_evidence_with_a_page_url_links_to_it() -> None:
-    row = _row(data.load_context(), True)
-    found = data.evidence(row["context_id"])
+    row = _row(data.load_context(COURSE_DATA), True)
+    found = data.evidence(row["context_id"], COURSE_DATA)
     assert found.url_is_page is True
     assert f'<a href="{row["source_url"]}"' in found.html()
     assert f"<{row['source_url']}>" in str(found)
 
 
 def test_the_course_rendering_is_not_drawn_as_a_verbatim_quote() -> None:
-    context = data.load_context()
+    context = data.load_context(COURSE_DATA)
     rendered = context[context["source_name"].str.contains("rendering")].iloc[0]
-    found = data.evidence(rendered["context_id"])
+    found = data.evidence(rendered["context_id"], COURSE_DATA)
     assert '<mark class="jn-rendering">' in found.html()
     assert "not a verbatim quote" in found.html() and "not a verbatim quote" in str(found)
-    article = data.evidence(data.load_facts().iloc[0]["fact_id"])
+    article = data.evidence(data.load_facts(COURSE_DATA).iloc[0]["fact_id"], COURSE_DATA)
     assert "<mark>" in article.html() and "jn-rendering" not in article.html()
 
 
@@ -65,7 +66,7 @@ class _Store:
 def test_progress_reads_as_a_learner_table(tmp_path: Path) -> None:
     from japan_nato.quiz import load_bank
 
-    bank = load_bank("01_reading_the_source")
+    bank = load_bank("01_reading_the_source", COURSE_DATA)
     everything = {q.id for q in bank.questions}
     frame = progress(store=_Store({"01_reading_the_source": everything}))
     assert list(frame.columns) == ["bank", "title", "questions", "attempted", "correct"]

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from japan_nato.quiz import bank_names, load_bank
+from tests.support.course_data import COURSE_DATA
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 WIDTH = 80
@@ -57,9 +58,9 @@ def _run_in_pty(args: list[str], answers: list[str], env: dict[str, str]) -> str
     return ANSI.sub("", output.decode("utf-8", "replace")).replace("\r\n", "\n")
 
 
-@pytest.mark.parametrize("bank", [b for b in bank_names() if b != "06_review"])
+@pytest.mark.parametrize("bank", [b for b in bank_names(COURSE_DATA) if b != "06_review"])
 def test_terminal_quiz_at_80_columns(bank: str, tmp_path: Path) -> None:
-    questions = load_bank(bank).questions
+    questions = load_bank(bank, COURSE_DATA).questions
     env = dict(os.environ)
     env.update(
         PYTHONPATH=str(SRC),

@@ -24,6 +24,7 @@ from tests.quiz_helpers import (
     write_bank,
     wrong_answer,
 )
+from tests.support.course_data import COURSE_DATA
 
 SCRIPT_BANK = """\
 [bank]
@@ -305,7 +306,7 @@ def test_evidence_shows_the_article_sentence_and_sources(widget: QuizWidget) -> 
 
 
 def test_evidence_for_an_unknown_id_says_so() -> None:
-    value = evidence_html(("A99",))
+    value = evidence_html(("A99",), COURSE_DATA)
     assert "No evidence found for A99" in value
 
 

@@ -10,6 +10,8 @@ from japan_nato.api import (
     evidence,
     exercise,
     export_progress,
+    facts_by_topic_figure,
+    frameworks_figure,
     load_article,
     load_context,
     load_facts,
@@ -20,6 +22,7 @@ from japan_nato.api import (
     quiz,
     review_quiz,
     set_learner_name,
+    timeline_figure,
 )
 from japan_nato.course import Course
 from japan_nato.errors import (
@@ -31,7 +34,6 @@ from japan_nato.errors import (
     UnknownId,
     UsageError,
 )
-from japan_nato.figures import facts_by_topic_figure, frameworks_figure, timeline_figure
 from japan_nato.quiz import Quiz, Result
 
 __version__ = "0.1.0"

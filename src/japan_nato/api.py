@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from japan_nato.dataset import Evidence, Sentence
     from japan_nato.exercises import Exercise
+    from japan_nato.figures.style import CourseFigure
     from japan_nato.instructor.gain import LearnerGain
     from japan_nato.quiz.policy import OpenRound
     from japan_nato.views.setup_check import SetupReport
@@ -82,6 +83,27 @@ def load_glossary(data_dir: str | Path | None = None) -> pd.DataFrame:
 def evidence(fact_id: str, data_dir: str | Path | None = None) -> Evidence:
     """Return the evidence for a fact, context, timeline or glossary id."""
     return course(data_dir).evidence(fact_id)
+
+
+def timeline_figure(timeline: pd.DataFrame | None = None) -> CourseFigure:
+    """Japan–NATO milestones on a date axis (default: the whole course timeline)."""
+    from japan_nato.figures import timeline_figure as figure
+
+    return figure(timeline, data_dir=default_course().folder)
+
+
+def frameworks_figure() -> CourseFigure:
+    """NATO's partner frameworks: when each was launched and how many members it has."""
+    from japan_nato.figures import frameworks_figure as figure
+
+    return figure(data_dir=default_course().folder)
+
+
+def facts_by_topic_figure(facts: pd.DataFrame | None = None) -> CourseFigure:
+    """The article's facts per topic, split by kind (default: all the facts)."""
+    from japan_nato.figures import facts_by_topic_figure as figure
+
+    return figure(facts, data_dir=default_course().folder)
 
 
 EXERCISES_BANK = "exercises"
@@ -159,7 +181,7 @@ def quiz(
     return Quiz(
         where.bank(bank),
         store,
-        where.data_dir,
+        where.folder,
         show=show_quiz,
         on_answer=send_to_room,
         rounds=open_round,
@@ -175,7 +197,13 @@ def review_quiz(
     """Return a review quiz of the teaching banks: missed questions first, then a seeded sample."""
     store = default_store() if store is None else store
     return _review_quiz(
-        size, seed, store, data_dir, show=show_quiz, on_answer=send_to_room, rounds=open_round
+        size,
+        seed,
+        store,
+        course(data_dir).folder,
+        show=show_quiz,
+        on_answer=send_to_room,
+        rounds=open_round,
     )
 
 
@@ -186,7 +214,8 @@ def progress(
     from japan_nato.views.progress_table import ProgressTable
 
     _readable_tables()
-    return ProgressTable(_progress(default_store() if store is None else store, data_dir))
+    store = default_store() if store is None else store
+    return ProgressTable(_progress(store, course(data_dir).folder))
 
 
 def my_gain(
@@ -195,7 +224,7 @@ def my_gain(
     """Return your pre-test and post-test scores and your learning gain, per objective."""
     from japan_nato.instructor.gain import my_gain as _my_gain
 
-    return _my_gain(default_store() if store is None else store, data_dir)
+    return _my_gain(default_store() if store is None else store, course(data_dir).folder)
 
 
 def check_setup(data_dir: str | Path | None = None) -> SetupReport:

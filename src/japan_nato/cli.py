@@ -14,6 +14,7 @@ from japan_nato.errors import DataError, JapanNatoError
 
 if TYPE_CHECKING:
     from japan_nato.progress import ProgressStore
+    from japan_nato.validate import ValidationReport
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -189,6 +190,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     with warnings.catch_warnings():
         warnings.showwarning = _show_warning
         try:
+            if hasattr(args, "data_dir"):
+                try:
+                    args.data_dir = _data_dir(args)
+                except DataError as err:
+                    if args.command != "validate":
+                        raise
+                    return _print_report(_folder_report(err), args)  # validate reports it
             return handler(args)
         except DataError as err:
             if len(err.problems) == 1:
@@ -226,7 +234,21 @@ def _store(args: argparse.Namespace) -> ProgressStore:
     return get_store(args.progress_file)
 
 
-def _known_bank(name: str, data_dir: str | None) -> bool:
+def _data_dir(args: argparse.Namespace) -> Path:
+    """Resolve --data-dir (default: the course's data) once: the handlers get a Path."""
+    from japan_nato.dataset.paths import resolve_data_dir
+
+    return resolve_data_dir(args.data_dir)
+
+
+def _folder_report(err: DataError) -> ValidationReport:
+    """A validation report of a data folder that cannot be used at all."""
+    from japan_nato.validate import ValidationReport
+
+    return ValidationReport(list(err.problems))
+
+
+def _known_bank(name: str, data_dir: Path) -> bool:
     """Say so on stderr when there is no bank of that name."""
     from japan_nato.quiz import bank_names
 
@@ -243,7 +265,11 @@ def _known_bank(name: str, data_dir: str | None) -> bool:
 def _validate(args: argparse.Namespace) -> int:
     from japan_nato.validate import validate_all
 
-    report = validate_all(args.data_dir, execute=not args.no_exec)
+    return _print_report(validate_all(args.data_dir, execute=not args.no_exec), args)
+
+
+def _print_report(report: ValidationReport, args: argparse.Namespace) -> int:
+    """Print a validation report (the problems, then the summary on stderr); return the code."""
     if args.lint_figures and report.lint:
         print("Bank lint figures:\n" + report.lint)
     if not report.problems:
@@ -399,7 +425,7 @@ def _report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _course_questions(data_dir: str | None) -> Any:
+def _course_questions(data_dir: Path) -> Any:
     """Return (bank, question_id, objective) of every course question, or None."""
     import pandas as pd
 
@@ -419,7 +445,7 @@ def _answer_key(args: argparse.Namespace) -> int:
 
     if args.bank is not None and not _known_bank(args.bank, args.data_dir):
         return EXIT_USAGE
-    text = answer_key(args.bank, args.data_dir)
+    text = answer_key(args.data_dir, args.bank)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
         print(f"Answer key written to {args.output}")

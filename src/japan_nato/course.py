@@ -21,74 +21,74 @@ class Course:
     """The course data in one folder: tables, article, banks, exercises and their validation.
 
     Every learner function goes through a Course (api.default_course() for the packaged data),
-    so the data folder is resolved in one place. Banks and the validation report are cached
+    so the data folder is resolved in one place: here. The core takes that resolved folder as
+    a required argument and never picks one itself. Banks and the validation report are cached
     here, keyed by the files' modification times, so an edited file is read again; the tables
     and the article are cached the same way by japan_nato.dataset.
     """
 
     def __init__(self, data_dir: str | Path | None = None) -> None:
         """Use the data in data_dir, or the course's own data when None."""
-        # None is kept (not resolved) so that exercises run against the packaged loaders.
-        self.data_dir: Path | None = None if data_dir is None else Path(data_dir).resolve()
+        self._packaged = data_dir is None
         self.folder: Path = resolve_data_dir(data_dir)
         self._banks: dict[str, tuple[object, Bank]] = {}
         self._validation: tuple[object, ValidationReport] | None = None
 
     def __repr__(self) -> str:
-        return f"Course({'the course data' if self.data_dir is None else str(self.folder)!r})"
+        return f"Course({'the course data' if self._packaged else str(self.folder)!r})"
 
     # -- the data ----------------------------------------------------------------------------
 
     def article(self) -> str:
         """Return the article text."""
-        return dataset.load_article(self.data_dir)
+        return dataset.load_article(self.folder)
 
     def sentences(self) -> list[Sentence]:
         """Return the article's sentences with their offsets."""
-        return dataset.article_sentences(self.data_dir)
+        return dataset.article_sentences(self.folder)
 
     def facts(self) -> pd.DataFrame:
         """Return the facts table (a copy)."""
-        return dataset.load_facts(self.data_dir)
+        return dataset.load_facts(self.folder)
 
     def context(self) -> pd.DataFrame:
         """Return the context table (a copy)."""
-        return dataset.load_context(self.data_dir)
+        return dataset.load_context(self.folder)
 
     def timeline(self) -> pd.DataFrame:
         """Return the timeline table (a copy)."""
-        return dataset.load_timeline(self.data_dir)
+        return dataset.load_timeline(self.folder)
 
     def glossary(self) -> pd.DataFrame:
         """Return the glossary table (a copy)."""
-        return dataset.load_glossary(self.data_dir)
+        return dataset.load_glossary(self.folder)
 
     def evidence(self, fact_id: str) -> Evidence:
         """Return the evidence for a fact, context, timeline or glossary id."""
-        return dataset.evidence(fact_id, self.data_dir)
+        return dataset.evidence(fact_id, self.folder)
 
     # -- quizzes and exercises ---------------------------------------------------------------
 
     def bank_names(self) -> list[str]:
         """Return the sorted names of the question banks."""
-        return bank_names(self.data_dir)
+        return bank_names(self.folder)
 
     def bank(self, name: str) -> Bank:
         """Return a validated bank (read again only when a data file changed)."""
         stamp = (self._mtime(self.folder / "quizzes" / f"{name}.toml"), _dir_stamp(self.folder))
         cached = self._banks.get(name)
         if cached is None or cached[0] != stamp:
-            cached = (stamp, load_bank(name, self.data_dir))
+            cached = (stamp, load_bank(name, self.folder))
             self._banks[name] = cached
         return cached[1]
 
     def exercise(self, exercise_id: str) -> Exercise:
         """Return the exercise with this id."""
-        return exercise(exercise_id, self.data_dir)
+        return exercise(exercise_id, self.folder)
 
     def exercise_ids(self) -> list[str]:
         """Return the ids of all exercises, in file order."""
-        return exercise_ids(self.data_dir)
+        return exercise_ids(self.folder)
 
     def validate(self, *, execute: bool = True) -> ValidationReport:
         """Validate every table, bank and exercise (again only when a file changed).
@@ -100,7 +100,7 @@ class Course:
 
         stamp = (self._all_files_stamp(), execute)
         if self._validation is None or self._validation[0] != stamp:
-            self._validation = (stamp, validate_all(self.data_dir, execute=execute))
+            self._validation = (stamp, validate_all(self.folder, execute=execute))
         return self._validation[1]
 
     # -- helpers -----------------------------------------------------------------------------

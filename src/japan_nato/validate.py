@@ -31,19 +31,14 @@ class ValidationReport:
         return f"{len(self.problems)} problem(s) found ({counted})"
 
 
-def validate_all(data_dir: str | Path | None = None, *, execute: bool = True) -> ValidationReport:
+def validate_all(data_dir: Path, *, execute: bool = True) -> ValidationReport:
     """Validate every data file, question bank and exercise; never raises DataError.
 
     execute=False skips running the exercises' solutions and wrong answers (they are code).
     """
-    from japan_nato.dataset.paths import resolve_data_dir
     from japan_nato.exercises import exercise_ids, exercise_problems
     from japan_nato.quiz import all_bank_problems, bank_names, load_bank
 
-    try:
-        resolve_data_dir(data_dir)
-    except DataError as err:
-        return ValidationReport(list(err.problems))
     problems, counts = data_problems(data_dir)
     try:
         known = all_fact_ids(data_dir) if not problems else None
@@ -69,13 +64,12 @@ def validate_all(data_dir: str | Path | None = None, *, execute: bool = True) ->
     return ValidationReport(problems, counts, lint)
 
 
-def _lint(data_dir: str | Path | None) -> tuple[list[Problem], str]:
+def _lint(data_dir: Path) -> tuple[list[Problem], str]:
     """Lint the banks for answers guessable from their form, in the order options are shown."""
-    from japan_nato.dataset.paths import resolve_data_dir
     from japan_nato.quiz.lint import lint_problems, load_banks
     from japan_nato.quiz.types.fields import option_order
 
-    raw = load_banks(resolve_data_dir(data_dir) / "quizzes")
+    raw = load_banks(data_dir / "quizzes")
     banks = {f"quizzes/{name}": bank for name, bank in raw.items()}
     problems, figures = lint_problems(banks, order=option_order)
     return problems, figures.summary()

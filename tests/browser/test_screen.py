@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.support import lab
+from tests.support.course_data import COURSE_DATA
 
 pytestmark = pytest.mark.browser
 
@@ -83,7 +84,9 @@ def _all_quizzes_notebook(server: lab.LabServer) -> str:
     """Write a notebook that shows every bank's quiz; return its name."""
     from japan_nato.quiz import bank_names
 
-    cells = ["from japan_nato import quiz"] + [f"quiz({name!r})" for name in bank_names()]
+    cells = ["from japan_nato import quiz"] + [
+        f"quiz({name!r})" for name in bank_names(COURSE_DATA)
+    ]
     lab.write_notebook(server.root / "_all_quizzes.ipynb", cells)
     return "_all_quizzes.ipynb"
 
@@ -147,8 +150,8 @@ def test_keyboard_one_tab_stop_per_group_and_enter_submits(quizzes_page: Page) -
 
     short = next(
         q
-        for name in bank_names()
-        for q in load_bank(name).questions
+        for name in bank_names(COURSE_DATA)
+        for q in load_bank(name, COURSE_DATA).questions
         if q.type_name == "short_answer"
     )
     short_card = lab.quiz_card(quizzes_page, short.id).first
@@ -300,7 +303,7 @@ def _figures() -> dict[str, Any]:
     timeline = load_timeline()
     made = {name: make() for name, make in figures.FIGURES.items()}
     made["timeline (japan_nato only)"] = figures.timeline_figure(
-        timeline[timeline["category"] == "japan_nato"]
+        timeline[timeline["category"] == "japan_nato"], data_dir=COURSE_DATA
     )
     from japan_nato.instructor.chart import chart_drawing
     from japan_nato.instructor.report import build_report, load_exports

@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from japan_nato.dataset.paths import ARTICLE_FILE, _dir_stamp, resolve_data_dir
+from japan_nato.dataset.paths import ARTICLE_FILE, _dir_stamp
 from japan_nato.errors import DataError, Problem
 
 # A sentence ends at . ? ! (and a closing quote) before white space, or at a line break that
@@ -46,9 +46,9 @@ def _article_cached(directory: Path, stamp: tuple[Any, ...]) -> str:
     return _read_article(directory)
 
 
-def load_article(data_dir: str | Path | None = None) -> str:
+def load_article(data_dir: Path) -> str:
     """Return the article text exactly as published."""
-    directory = resolve_data_dir(data_dir)
+    directory = data_dir
     return _article_cached(directory, _dir_stamp(directory))
 
 
@@ -67,6 +67,6 @@ def split_sentences(text: str) -> list[Sentence]:
     return sentences
 
 
-def article_sentences(data_dir: str | Path | None = None) -> list[Sentence]:
+def article_sentences(data_dir: Path) -> list[Sentence]:
     """Return the article's sentences with their offsets."""
     return split_sentences(load_article(data_dir))

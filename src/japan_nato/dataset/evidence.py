@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from japan_nato.dataset.article import load_article, split_sentences
-from japan_nato.dataset.paths import ID_FIELDS, _dir_stamp, resolve_data_dir
+from japan_nato.dataset.paths import ID_FIELDS, _dir_stamp
 from japan_nato.dataset.tables import _table_cached
 from japan_nato.errors import UnknownId
 
@@ -100,12 +100,12 @@ def _is_page(row: dict[str, Any]) -> bool:
     return True if value is None or value is pd.NA else bool(value)
 
 
-def evidence(fact_id: str, data_dir: str | Path | None = None) -> Evidence:
+def evidence(fact_id: str, data_dir: Path) -> Evidence:
     """Return the article sentence(s) or source excerpt that support a fact id."""
     if not isinstance(fact_id, str):
         raise UnknownId(f"{fact_id!r} is not a fact id; ids look like A01, C01, T01 or G01")
     fact_id = fact_id.strip()
-    directory = resolve_data_dir(data_dir)
+    directory = data_dir
     stamp = _dir_stamp(directory)
     if fact_id.startswith("A"):
         facts = _rows_by_id(directory, "facts", stamp)

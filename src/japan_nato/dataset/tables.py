@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from japan_nato.dataset.article import _read_article
-from japan_nato.dataset.paths import ID_FIELDS, SCHEMA_FILE, TABLES, _dir_stamp, resolve_data_dir
+from japan_nato.dataset.paths import ID_FIELDS, SCHEMA_FILE, TABLES, _dir_stamp
 from japan_nato.errors import DataError, Problem
 
 
@@ -32,9 +32,9 @@ def _schema_cached(directory: Path, stamp: tuple[Any, ...]) -> dict[str, dict[st
     return {res["name"]: res for res in package.get("resources", [])}
 
 
-def table_schema(name: str, data_dir: str | Path | None = None) -> dict[str, Any]:
+def table_schema(name: str, data_dir: Path) -> dict[str, Any]:
     """Return the Table Schema of one table from datapackage.json."""
-    directory = resolve_data_dir(data_dir)
+    directory = data_dir
     resources = _schema_cached(directory, _dir_stamp(directory))
     if name not in resources or "schema" not in resources[name]:
         raise DataError(Problem(SCHEMA_FILE, None, "resources", f"no table schema named {name!r}"))
@@ -234,9 +234,9 @@ def _cross_problems(
     return problems
 
 
-def data_problems(data_dir: str | Path | None = None) -> tuple[list[Problem], dict[str, int]]:
+def data_problems(data_dir: Path) -> tuple[list[Problem], dict[str, int]]:
     """Check every table and the links between them; return the problems and row counts."""
-    directory = resolve_data_dir(data_dir)
+    directory = data_dir
     problems: list[Problem] = []
     tables: dict[str, list[tuple[int, dict[str, Any]]]] = {}
     counts: dict[str, int] = {}
@@ -298,27 +298,27 @@ def _all_problems_cached(directory: Path, stamp: tuple[Any, ...]) -> tuple[Probl
     return tuple(data_problems(directory)[0])
 
 
-def _load(name: str, data_dir: str | Path | None) -> pd.DataFrame:
-    directory = resolve_data_dir(data_dir)
+def _load(name: str, data_dir: Path) -> pd.DataFrame:
+    directory = data_dir
     return _table_cached(directory, name, _dir_stamp(directory)).copy()
 
 
-def load_facts(data_dir: str | Path | None = None) -> pd.DataFrame:
+def load_facts(data_dir: Path) -> pd.DataFrame:
     """Return the article's facts, one per row, each with its verbatim quote."""
     return _load("facts", data_dir)
 
 
-def load_context(data_dir: str | Path | None = None) -> pd.DataFrame:
+def load_context(data_dir: Path) -> pd.DataFrame:
     """Return context facts from primary sources, with how each relates to the article."""
     return _load("context", data_dir)
 
 
-def load_timeline(data_dir: str | Path | None = None) -> pd.DataFrame:
+def load_timeline(data_dir: Path) -> pd.DataFrame:
     """Return dated Japan-NATO milestones, with datetime dates."""
     return _load("timeline", data_dir)
 
 
-def load_glossary(data_dir: str | Path | None = None) -> pd.DataFrame:
+def load_glossary(data_dir: Path) -> pd.DataFrame:
     """Return the course glossary."""
     return _load("glossary", data_dir)
 
@@ -331,9 +331,9 @@ _LOADERS = {
 }
 
 
-def all_fact_ids(data_dir: str | Path | None = None) -> set[str]:
+def all_fact_ids(data_dir: Path) -> set[str]:
     """Return every id a question may cite: facts, context, timeline and glossary ids."""
-    directory = resolve_data_dir(data_dir)
+    directory = data_dir
     return set(_fact_ids_cached(directory, _dir_stamp(directory)))
 
 

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from japan_nato.dataset.paths import resolve_data_dir
 from japan_nato.errors import DataError, Problem, UnknownId
 from japan_nato.exercises.compare import Compare
 from japan_nato.exercises.model import EXERCISES_FILE, Exercise
@@ -33,7 +32,7 @@ _REQUIRED = ("id", "title", "notebook", "prompt", "solution", "hints")
 _OPTIONAL = ("setup", "compare", "wrong_answers")
 
 
-def exercise(id: str, data_dir: str | Path | None = None) -> Exercise:
+def exercise(id: str, data_dir: Path) -> Exercise:
     """Return the exercise with this id from data/exercises.toml."""
     exercises = _catalogue(data_dir)
     try:
@@ -43,13 +42,13 @@ def exercise(id: str, data_dir: str | Path | None = None) -> Exercise:
         raise UnknownId(f"no exercise {id!r} in {EXERCISES_FILE}; known ids: {known}") from None
 
 
-def exercise_ids(data_dir: str | Path | None = None) -> list[str]:
+def exercise_ids(data_dir: Path) -> list[str]:
     """Return the ids of all exercises, in file order."""
     return list(_catalogue(data_dir))
 
 
 def exercise_problems(
-    data_dir: str | Path | None = None,
+    data_dir: Path,
     *,
     execute: bool = True,
     timeout: float = EXERCISE_TIMEOUT,
@@ -59,12 +58,11 @@ def exercise_problems(
     The solutions and wrong answers are code; they run in a child process, timeout seconds
     at most per exercise, so a loop cannot hang validation.
     """
-    path = resolve_data_dir(data_dir) / EXERCISES_FILE
-    own = None if data_dir is None else path.parent
-    exercises, problems = _parse_file(path, own)
+    path = data_dir / EXERCISES_FILE
+    exercises, problems = _parse_file(path, data_dir)
     if problems or not execute:
         return problems
-    for index, found in run_checks_in_child(path, own, len(exercises), _check_one, timeout):
+    for index, found in run_checks_in_child(path, data_dir, len(exercises), _check_one, timeout):
         if found is None:
             ex = exercises[index]
             found = [
@@ -86,19 +84,18 @@ def _check_one(path: Path, data_dir: Path | None, index: int) -> list[Problem]:
     return problems or _solution_problems(exercises[index], index)
 
 
-def _catalogue(data_dir: str | Path | None) -> dict[str, Exercise]:
-    path = resolve_data_dir(data_dir) / EXERCISES_FILE
+def _catalogue(data_dir: Path) -> dict[str, Exercise]:
+    path = data_dir / EXERCISES_FILE
     try:
         stamp = path.stat().st_mtime_ns
     except OSError:
         stamp = -1
-    return _load_catalogue(str(path), stamp, data_dir is not None)
+    return _load_catalogue(data_dir, stamp)
 
 
 @functools.lru_cache(maxsize=16)
-def _load_catalogue(path: str, stamp: int, own_data_dir: bool) -> dict[str, Exercise]:
-    file = Path(path)
-    exercises, problems = _parse_file(file, file.parent if own_data_dir else None)
+def _load_catalogue(data_dir: Path, stamp: int) -> dict[str, Exercise]:
+    exercises, problems = _parse_file(data_dir / EXERCISES_FILE, data_dir)
     if problems:
         raise DataError(problems)
     return {ex.id: ex for ex in exercises}

@@ -15,12 +15,14 @@ from japan_nato import dataset
 
 
 def _namespace(data_dir: Path | None) -> dict[str, Any]:
-    loaders: dict[str, Callable[..., Any]] = {
-        name: getattr(dataset, name)
-        for name in ("load_facts", "load_context", "load_timeline", "load_glossary", "load_article")
-    }
+    """Names the exercise code sees: pd, and the loaders of data_dir (none without one)."""
+    loaders: dict[str, Callable[..., Any]] = {}
     if data_dir is not None:
-        loaders = {name: functools.partial(f, data_dir=data_dir) for name, f in loaders.items()}
+        loaders = {
+            name: functools.partial(getattr(dataset, name), data_dir)
+            for name in ("load_facts", "load_context", "load_timeline", "load_glossary")
+        }
+        loaders["load_article"] = functools.partial(dataset.load_article, data_dir)
     return {"__builtins__": builtins, "pd": pd, **loaders}
 
 

@@ -40,13 +40,13 @@ FIGURES = {
 }
 
 
-def save_all(directory: str | Path) -> list[Path]:
-    """Write the three figures as SVG files into directory; return their paths."""
+def save_all(directory: str | Path, data_dir: Path) -> list[Path]:
+    """Write the three figures of the data in data_dir as SVG files into directory; return paths."""
     target = Path(directory)
     target.mkdir(parents=True, exist_ok=True)
     written = []
     for name, make in FIGURES.items():
         path = target / name
-        path.write_text(make().svg, encoding="utf-8")
+        path.write_text(make(data_dir=data_dir).svg, encoding="utf-8")
         written.append(path)
     return written

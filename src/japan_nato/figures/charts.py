@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from pathlib import Path
 
 import pandas as pd
 
@@ -57,11 +58,13 @@ def framework_table(
     context: pd.DataFrame | None = None,
     glossary: pd.DataFrame | None = None,
     timeline: pd.DataFrame | None = None,
+    *,
+    data_dir: Path,
 ) -> pd.DataFrame:
     """NATO's partner frameworks with launch year and size where the course data states them."""
-    context = load_context() if context is None else context
-    glossary = load_glossary() if glossary is None else glossary
-    timeline = load_timeline() if timeline is None else timeline
+    context = load_context(data_dir) if context is None else context
+    glossary = load_glossary(data_dir) if glossary is None else glossary
+    timeline = load_timeline(data_dir) if timeline is None else timeline
     claims = context[context["topic"].astype(str) == "frameworks"]
     partnership_events = timeline[timeline["category"].astype(str) == "partnerships"]
     rows = []
@@ -158,9 +161,9 @@ def _room_for(low: float, value: float, label: str, size: float, width: float, p
     return low + (value - low) * width / max(free, 1.0)
 
 
-def frameworks_figure() -> CourseFigure:
+def frameworks_figure(*, data_dir: Path) -> CourseFigure:
     """NATO's partner frameworks: when each was launched and how many members it has."""
-    table = framework_table()
+    table = framework_table(data_dir=data_dir)
     title = "NATO's partnership frameworks"
     svg = Svg(WIDTH)
     svg.text(WIDTH / 2, 24, title, 18, anchor="middle", bold=True, role="title")
@@ -338,9 +341,9 @@ def _pattern(svg: Svg, name: str, colour: str, hatch: str) -> str:
     return f"url(#{ident})"
 
 
-def facts_by_topic_figure(facts: pd.DataFrame | None = None) -> CourseFigure:
+def facts_by_topic_figure(facts: pd.DataFrame | None = None, *, data_dir: Path) -> CourseFigure:
     """Horizontal bars: the article's facts per topic, split by kind."""
-    facts = load_facts() if facts is None else facts
+    facts = load_facts(data_dir) if facts is None else facts
     counts = pd.crosstab(facts["topic"].astype(str), facts["kind"].astype(str))
     kinds = [k for k in KIND_STYLE if k in counts.columns] + sorted(
         k for k in counts.columns if k not in KIND_STYLE

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -84,9 +85,9 @@ class _TimeScale:
         return any(a < year < b for a, b in self.breaks)
 
 
-def timeline_figure(timeline: pd.DataFrame | None = None) -> CourseFigure:
+def timeline_figure(timeline: pd.DataFrame | None = None, *, data_dir: Path) -> CourseFigure:
     """Japan–NATO milestones on a date axis, coloured by category, with the Madrid week zoomed."""
-    events = load_timeline() if timeline is None else timeline.copy()
+    events = load_timeline(data_dir) if timeline is None else timeline.copy()
     events = events.sort_values(["date", "event_id"], kind="stable").reset_index(drop=True)
     marked = {
         key: events[events["event_id"] == event_id].iloc[0]

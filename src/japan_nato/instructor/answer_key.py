@@ -15,7 +15,7 @@ from japan_nato.quiz import (
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
 
 
-def answer_key(bank: str | None = None, data_dir: str | Path | None = None) -> str:
+def answer_key(data_dir: Path, bank: str | None = None) -> str:
     """Return the Markdown answer key of one bank, or of every bank when bank is None."""
     names = [bank] if bank is not None else bank_names(data_dir)
     lines = [

@@ -316,7 +316,7 @@ def _percent(scores: pd.DataFrame | None) -> float | None:
     return float(scores["right"].sum() / scores["questions"].sum() * 100)
 
 
-def course_tests(data_dir: str | Path | None = None) -> tuple[pd.DataFrame, dict[str, str]]:
+def course_tests(data_dir: Path) -> tuple[pd.DataFrame, dict[str, str]]:
     """Return (bank, question_id, objective) of the pre- and post-test, and their objectives."""
     from japan_nato.quiz import bank_names, load_bank
 
@@ -332,7 +332,7 @@ def course_tests(data_dir: str | Path | None = None) -> tuple[pd.DataFrame, dict
     return pd.DataFrame(rows, columns=["bank", "question_id", "objective"]), objectives
 
 
-def my_gain(store: ProgressStoreLike, data_dir: str | Path | None = None) -> LearnerGain:
+def my_gain(store: ProgressStoreLike, data_dir: Path) -> LearnerGain:
     """Return the learner's pre/post scores and gain from their progress store."""
     questions, objectives = course_tests(data_dir)
     return learner_gain(store.attempts(), questions, objectives)

@@ -164,7 +164,7 @@ def _notes(items: pd.DataFrame, rare: pd.DataFrame) -> list[str]:
     return notes
 
 
-def course_distractors(data_dir: str | Path | None = None) -> pd.DataFrame:
+def course_distractors(data_dir: Path) -> pd.DataFrame:
     """Return (bank, question_id, option): each wrong option of a choice question."""
     from japan_nato.errors import DataError
     from japan_nato.quiz import bank_names, load_bank

@@ -7,7 +7,6 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from japan_nato.dataset.paths import resolve_data_dir
 from japan_nato.errors import DataError, Problem
 from japan_nato.quiz.model import Bank
 from japan_nato.quiz.types import QUESTION_TYPES
@@ -40,15 +39,15 @@ BANK_NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 OBJECTIVE_FIELDS = ("id", "text")
 
 
-def bank_names(data_dir: str | Path | None = None) -> list[str]:
+def bank_names(data_dir: Path) -> list[str]:
     """Return the sorted names of the banks in data/quizzes/."""
-    folder = resolve_data_dir(data_dir) / "quizzes"
+    folder = data_dir / "quizzes"
     return sorted(path.stem for path in folder.glob("*.toml") if path.is_file())
 
 
-def folder_problems(data_dir: str | Path | None = None) -> list[Problem]:
+def folder_problems(data_dir: Path) -> list[Problem]:
     """Return problems with the quizzes/ folder itself: missing, or files that are not banks."""
-    folder = resolve_data_dir(data_dir) / "quizzes"
+    folder = data_dir / "quizzes"
     if not folder.is_dir():
         return [Problem("quizzes/", None, "", "the quizzes/ folder is missing (no question banks)")]
     problems = []
@@ -65,7 +64,7 @@ def folder_problems(data_dir: str | Path | None = None) -> list[Problem]:
     return problems
 
 
-def bank_path(name: object, data_dir: str | Path | None = None) -> Path:
+def bank_path(name: object, data_dir: Path) -> Path:
     """Return the file of a bank inside quizzes/; raise DataError for a name that is a path."""
     if not isinstance(name, str) or not BANK_NAME_PATTERN.fullmatch(name):
         raise DataError(
@@ -77,7 +76,7 @@ def bank_path(name: object, data_dir: str | Path | None = None) -> Path:
                 "01_reading_the_source)",
             )
         )
-    folder = resolve_data_dir(data_dir) / "quizzes"
+    folder = data_dir / "quizzes"
     path = folder / f"{name}.toml"
     if path.resolve().parent != folder.resolve():
         raise DataError(Problem(f"quizzes/{name}.toml", None, "", "is outside the quizzes folder"))
@@ -108,7 +107,7 @@ def _first_line(text: str, pattern: str) -> int | None:
     return None
 
 
-def _read_bank(name: str, data_dir: str | Path | None) -> tuple[str, dict[str, Any], list[Problem]]:
+def _read_bank(name: str, data_dir: Path) -> tuple[str, dict[str, Any], list[Problem]]:
     """Read and parse a bank file; return its text, data and any read/syntax problem."""
     file = f"quizzes/{name}.toml"
     try:
@@ -295,7 +294,7 @@ def _questions_problems(
 
 
 def bank_problems(
-    name: str, data_dir: str | Path | None = None, known_fact_ids: set[str] | None = None
+    name: str, data_dir: Path, known_fact_ids: set[str] | None = None
 ) -> list[Problem]:
     """Return every problem in one bank (fact ids are checked only when known_fact_ids is given)."""
     text, raw, problems = _read_bank(name, data_dir)
@@ -304,9 +303,7 @@ def bank_problems(
     return _bank_problems(name, text, raw, known_fact_ids)
 
 
-def all_bank_problems(
-    data_dir: str | Path | None = None, known_fact_ids: set[str] | None = None
-) -> list[Problem]:
+def all_bank_problems(data_dir: Path, known_fact_ids: set[str] | None = None) -> list[Problem]:
     """Return the problems of every bank, plus question ids repeated across banks."""
     problems: list[Problem] = folder_problems(data_dir)
     owners: dict[str, str] = {}
@@ -335,7 +332,7 @@ def all_bank_problems(
     return problems
 
 
-def _known_fact_ids(data_dir: str | Path | None) -> set[str] | None:
+def _known_fact_ids(data_dir: Path) -> set[str] | None:
     """Return all fact ids, or None when the fact tables cannot be loaded."""
     from japan_nato.dataset import all_fact_ids
 
@@ -347,7 +344,7 @@ def _known_fact_ids(data_dir: str | Path | None) -> set[str] | None:
         return None
 
 
-def load_bank(name: str, data_dir: str | Path | None = None) -> Bank:
+def load_bank(name: str, data_dir: Path) -> Bank:
     """Load and validate a bank; raise DataError listing every problem."""
     text, raw, problems = _read_bank(name, data_dir)
     if not problems:

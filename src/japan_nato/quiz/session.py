@@ -34,7 +34,7 @@ class Quiz:
         self,
         bank: Bank,
         store: ProgressStoreLike,
-        data_dir: str | Path | None = None,
+        data_dir: Path,
         *,
         show: Callable[[Quiz], None] | None = None,
         on_answer: AnswerListener | None = None,
@@ -207,7 +207,7 @@ class Quiz:
         self.show()
 
 
-def progress(store: ProgressStoreLike, data_dir: str | Path | None = None) -> pd.DataFrame:
+def progress(store: ProgressStoreLike, data_dir: Path) -> pd.DataFrame:
     """Return one row per bank: bank, title, questions, attempted, correct."""
     import pandas as pd
 

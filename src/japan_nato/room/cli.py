@@ -54,10 +54,13 @@ def _serve(args: argparse.Namespace) -> int:
             "(see instructors/running-a-workshop.md), so the hub gives it "
             "JUPYTERHUB_API_TOKEN and JUPYTERHUB_API_URL."
         )
+    from japan_nato.dataset.paths import data_dir
     from japan_nato.room.service import serve
+    from japan_nato.room.stats import course_outline
 
     serve(
         db=args.db,
+        outline=course_outline(data_dir()),  # the room serves the course's own banks
         port=args.port,
         ip=args.ip,
         prefix=args.prefix,

@@ -16,7 +16,6 @@ from tornado.ioloop import IOLoop
 from japan_nato.room.auth import Authority, HubAuthority, Identity, StaticAuthority
 from japan_nato.room.stats import (
     Outline,
-    course_outline,
     export_csv,
     projector_view,
     room_summary,
@@ -310,15 +309,15 @@ def make_app(
     store: RoomStore,
     authority: Authority,
     *,
+    outline: Outline,
     prefix: str = DEFAULT_PREFIX,
-    outline: Outline | None = None,
     salt: str | None = None,
 ) -> web.Application:
-    """Return the tornado application serving the room under prefix."""
+    """Return the tornado application serving the room under prefix, over outline's questions."""
     prefix = "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
     room = RoomContext(
         store,
-        outline or course_outline(),
+        outline,
         authority,
         prefix,
         salt if salt is not None else store.secret("pseudonym_salt")[:16],
@@ -347,6 +346,7 @@ def make_app(
 def serve(
     *,
     db: str | Path,
+    outline: Outline,
     port: int | None = None,
     ip: str = "127.0.0.1",
     prefix: str | None = None,
@@ -366,7 +366,7 @@ def serve(
     if authority is None:
         authority = HubAuthority(instructor_group)
     store = RoomStore(db)
-    app = make_app(store, authority, prefix=prefix)
+    app = make_app(store, authority, outline=outline, prefix=prefix)
     app.listen(port, address=ip, xheaders=True, max_body_size=MAX_BODY_BYTES)
     log.info("room service on http://%s:%s%s (store %s)", ip, port, prefix, db)
     IOLoop.current().start()

@@ -110,7 +110,7 @@ class Outline:
         return None
 
 
-def course_outline(data_dir: str | Path | None = None) -> Outline:
+def course_outline(data_dir: Path) -> Outline:
     """Read every bank of the course into an Outline (course order, then bank order)."""
     from japan_nato.quiz import bank_names, load_bank
 

@@ -38,7 +38,7 @@ def feedback_html(result: Result) -> str:
     return result.feedback.card_html()
 
 
-def evidence_html(fact_ids: tuple[str, ...], data_dir: str | Path | None = None) -> str:
+def evidence_html(fact_ids: tuple[str, ...], data_dir: Path) -> str:
     """Return the evidence for fact ids as HTML, with a plain message for any that is missing."""
     try:
         from japan_nato.dataset import evidence
