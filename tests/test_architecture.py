@@ -118,6 +118,85 @@ def undocumented(root: Path = PACKAGE, doc: Path = DOC) -> list[str]:
     return [name for name in names if not re.search(rf"(?<![\w/.-]){re.escape(name)}", text)]
 
 
+# Only the public layer picks the default data folder (issue 9 item 5): Course for notebooks,
+# the command lines for --data-dir. Every other function is handed a resolved folder.
+PUBLIC_LAYER = ("api.py", "course.py", "cli.py", "room/cli.py")
+FOLDER_RESOLVERS = ("data_dir", "resolve_data_dir")  # in dataset/paths.py, which defines them
+RESOLVER_HOMES = ("japan_nato.dataset", "japan_nato.dataset.paths")
+
+
+def folder_defaults(root: Path = PACKAGE) -> list[str]:
+    """Return where the core gives a data_dir parameter a default or calls the folder resolver."""
+    problems = []
+    for path in modules(root):
+        name = path.relative_to(root).as_posix()
+        if name in PUBLIC_LAYER or name == "dataset/paths.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            where = f"{name}:{getattr(node, 'lineno', '?')}"
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                problems += [
+                    f"{where}: {node.name}() gives data_dir a default"
+                    for arg, default in _defaults(node.args)
+                    if arg.arg == "data_dir" and default is not None
+                ]
+            elif isinstance(node, ast.ImportFrom) and node.module in RESOLVER_HOMES:
+                problems += [
+                    f"{where}: imports the folder resolver {alias.name}"
+                    for alias in node.names
+                    if alias.name in FOLDER_RESOLVERS
+                ]
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                if node.func.attr in FOLDER_RESOLVERS:
+                    problems.append(f"{where}: calls the folder resolver {node.func.attr}()")
+    return problems
+
+
+def _defaults(args: ast.arguments) -> list[tuple[ast.arg, ast.expr | None]]:
+    """Pair every parameter with its default (None when it has none)."""
+    positional = [*args.posonlyargs, *args.args]
+    padded = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+    return list(zip(positional, padded, strict=True)) + list(
+        zip(args.kwonlyargs, args.kw_defaults, strict=True)
+    )
+
+
+def test_only_the_public_layer_picks_the_data_folder() -> None:
+    assert folder_defaults() == []
+
+
+def test_the_folder_check_catches_a_core_default(tmp_path: Path) -> None:
+    # A copy of the package whose core picks the folder itself, in each of the three ways.
+    copy = _copy_package(tmp_path)
+    (copy / "quiz" / "extra.py").write_text(
+        "from pathlib import Path\n"
+        "from japan_nato.dataset.paths import resolve_data_dir\n"
+        "import japan_nato.dataset.paths as paths\n"
+        "def names(data_dir: Path | None = None, *, other: int = 0) -> Path:\n"
+        "    return paths.data_dir() if data_dir is None else data_dir\n",
+        encoding="utf-8",
+    )
+    (copy / "exercises" / "extra.py").write_text(
+        "def ids(*, data_dir=None):\n    return data_dir\n", encoding="utf-8"
+    )
+    problems = folder_defaults(copy)
+    assert "quiz/extra.py:2: imports the folder resolver resolve_data_dir" in problems
+    assert "quiz/extra.py:4: names() gives data_dir a default" in problems
+    assert "quiz/extra.py:5: calls the folder resolver data_dir()" in problems
+    assert "exercises/extra.py:1: ids() gives data_dir a default" in problems
+    assert len(problems) == 4  # the public layer and the real core are clean
+
+
+def _copy_package(tmp_path: Path) -> Path:
+    """Copy the package's modules into tmp_path/japan_nato; return that folder."""
+    copy = tmp_path / "japan_nato"
+    for path in modules():
+        target = copy / path.relative_to(PACKAGE)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    return copy
+
+
 def test_every_unit_has_a_layer() -> None:
     units = {unit(path) for path in modules()}
     assert units <= set(LAYERS), f"give these a layer in LAYERS: {sorted(units - set(LAYERS))}"
@@ -137,11 +216,7 @@ def test_docs_name_every_module() -> None:
 
 def test_the_checks_catch_a_deliberate_violation(tmp_path: Path) -> None:
     # A copy of the package with one wrong-way import, one cycle and one unnamed module.
-    copy = tmp_path / "japan_nato"
-    for path in modules():
-        target = copy / path.relative_to(PACKAGE)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    copy = _copy_package(tmp_path)
     (copy / "quiz" / "session.py").write_text(
         "import ipywidgets\nfrom japan_nato.views.quiz_widget import QuizWidget\n", encoding="utf-8"
     )

@@ -2,7 +2,7 @@
 
 from japan_nato.dataset.article import Sentence, article_sentences, load_article, split_sentences
 from japan_nato.dataset.evidence import Evidence, evidence
-from japan_nato.dataset.paths import ID_FIELDS, TABLES, data_dir, resolve_data_dir
+from japan_nato.dataset.paths import ID_FIELDS, TABLES
 from japan_nato.dataset.tables import (
     all_fact_ids,
     data_problems,
@@ -20,7 +20,6 @@ __all__ = [
     "Sentence",
     "all_fact_ids",
     "article_sentences",
-    "data_dir",
     "data_problems",
     "evidence",
     "load_article",
@@ -28,7 +27,6 @@ __all__ = [
     "load_facts",
     "load_glossary",
     "load_timeline",
-    "resolve_data_dir",
     "split_sentences",
     "table_schema",
 ]
