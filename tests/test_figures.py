@@ -71,7 +71,7 @@ def timeline_fig():
 
 @pytest.fixture(scope="module", params=list(figures.FIGURES), ids=list(figures.FIGURES))
 def each_figure(request):
-    return figures.FIGURES[request.param]()
+    return figures.FIGURES[request.param](data_dir=COURSE_DATA)
 
 
 def test_timeline_shows_every_event_with_a_dated_label(timeline_fig, timeline):

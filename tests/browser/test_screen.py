@@ -301,7 +301,7 @@ def _figures() -> dict[str, Any]:
     from japan_nato import figures, load_timeline
 
     timeline = load_timeline()
-    made = {name: make() for name, make in figures.FIGURES.items()}
+    made = {name: make(data_dir=COURSE_DATA) for name, make in figures.FIGURES.items()}
     made["timeline (japan_nato only)"] = figures.timeline_figure(
         timeline[timeline["category"] == "japan_nato"], data_dir=COURSE_DATA
     )
