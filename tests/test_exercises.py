@@ -691,3 +691,19 @@ def test_text_rows_sort_like_the_value_by_value_rule(tmp_path, monkeypatch):
     assert "2 values differ in column 't'" in fast  # plain string order would say 3
     monkeypatch.setattr(compare_module, "sort_order", lambda frame: None)  # the value-by-value sort
     assert str(ex.check(answer)) == fast
+
+
+def test_labels_in_another_order_repeated_or_partly_new(tmp_path):
+    ex = _toy(
+        tmp_path,
+        "pd.Series([1, 2, 3], index=['a', 'b', 'c'], name='n')",
+        "compare = { check_index = true, check_order = false }",
+    )
+    assert ex.check(pd.Series([3, 1, 2], index=["c", "a", "b"], name="n")).correct
+    assert "1 value differs: at 'a'." in str(
+        ex.check(pd.Series([3, 9, 2], index=["c", "a", "b"], name="n"))
+    )
+    repeated = str(ex.check(pd.Series([1, 2, 3], index=["a", "a", "c"], name="n")))
+    assert "The index labels differ from the expected ones (compare your index)." in repeated
+    new = str(ex.check(pd.Series([1, 2, 3], index=["a", "x", "c"], name="n")))
+    assert "- missing 1 label: 'b'\n- unexpected 1 label: 'x'" in new

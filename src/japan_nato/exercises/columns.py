@@ -117,12 +117,12 @@ def _at_most_smallest(texts: np.ndarray, count: int) -> np.ndarray:
 
 
 def label_gaps(
-    got: pd.Index, exp: pd.Index, where: np.ndarray | None = None
+    got: pd.Index, exp: pd.Index, in_exp: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, str]:
     """Return (exp's labels that got lacks, got's labels that exp lacks, their kind).
 
-    Labels are compared as values._key compares them. where, when given, is
-    got.get_indexer(exp) already computed (got's labels unique): the labels are then matched
+    Labels are compared as values._key compares them. in_exp, when given, is
+    exp.get_indexer(got) already computed (exp's labels unique): the labels are then matched
     once, not once for each direction.
     """
     fast = label_sets_fast(got, exp)
@@ -132,14 +132,14 @@ def label_gaps(
         extra = [x for x in got if _key(x) not in exp_keys]
         return _objects(missing), _objects(extra), "other"
     kind = _kind(exp)
-    if where is None and got.is_unique:
-        where = cast(np.ndarray, got.get_indexer(exp))
-    if where is None:
+    if in_exp is None and exp.is_unique:
+        in_exp = cast(np.ndarray, exp.get_indexer(got))
+    if in_exp is None:
         return _values(exp)[~exp.isin(got)], _values(got)[~got.isin(exp)], kind
-    found = where >= 0
-    hit = np.zeros(len(got), dtype=bool)
-    hit[where[found]] = True
-    return _values(exp)[~found], _values(got)[~hit], kind
+    found = in_exp >= 0
+    hit = np.zeros(len(exp), dtype=bool)
+    hit[in_exp[found]] = True
+    return _values(exp)[~hit], _values(got)[~found], kind
 
 
 def same_labels(got: pd.Index, exp: pd.Index) -> bool | None:

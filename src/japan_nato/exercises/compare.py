@@ -151,8 +151,8 @@ def _compare_by_label(
     got: pd.DataFrame, exp: pd.DataFrame, names: list[str], opts: Compare, series: bool
 ) -> str | None:
     got_labels, exp_labels = got.index, exp.index
-    where = _label_order(got_labels, exp_labels)
-    if where is None:
+    order = _label_order(got_labels, exp_labels)
+    if order is None:
         # Duplicate or unhashable labels cannot be aligned: compare position by position.
         same = same_labels(got_labels, exp_labels)
         if same is None:
@@ -160,8 +160,9 @@ def _compare_by_label(
         if not same:
             return "The index labels differ from the expected ones (compare your index)."
         return _compare_by_position(got, exp, names, opts, series)
-    if (where < 0).any():
-        return "The index labels differ.\n" + _label_difference(got_labels, exp_labels, where)
+    where, in_exp = order
+    if where is None:
+        return "The index labels differ.\n" + _label_difference(got_labels, exp_labels, in_exp)
     diffs = _differences(got.iloc[where], exp, opts.rtol)
     if diffs:
         return _describe_differences(diffs, names, exp_labels, series, by_label=True)
@@ -175,19 +176,29 @@ def _compare_by_label(
     return None
 
 
-def _label_order(got: pd.Index, exp: pd.Index) -> np.ndarray | None:
-    """Return where each expected label is in got (-1: not there); None if labels repeat.
+def _label_order(
+    got: pd.Index, exp: pd.Index
+) -> tuple[np.ndarray | None, np.ndarray | None] | None:
+    """Return (where each expected label is in got, where each of got's labels is in exp).
 
-    None too when labels cannot be hashed. Both indexes have the same length.
+    The first is None when the two sets of labels differ; the second (-1: not expected) is
+    None when it was not needed. None instead of the pair when labels repeat or cannot be
+    hashed. Both indexes have the same length.
     """
     if label_sets_fast(got, exp):
-        # The usual right answer: one vectorised pass, and only the expected labels (whose
-        # uniqueness pandas remembers from check to check) are hashed.
-        if got.equals(exp):
-            return np.arange(len(exp)) if exp.is_unique else None
-        if not (got.is_unique and exp.is_unique):
+        # Only the expected labels are hashed (pandas keeps their table from check to check);
+        # got's labels are looked up in it once, and hashed themselves only if some differ.
+        if got.equals(exp):  # the usual right answer: one vectorised pass
+            return (np.arange(len(exp)), None) if exp.is_unique else None
+        if not exp.is_unique:
             return None
-        return cast(np.ndarray, got.get_indexer(exp))
+        in_exp = cast(np.ndarray, exp.get_indexer(got))
+        if (in_exp >= 0).all():
+            where = np.full(len(exp), -1, dtype=np.intp)
+            where[in_exp] = np.arange(len(got))
+            # Every label found and none twice: the same labels in another order.
+            return (where, in_exp) if (where >= 0).all() else None
+        return (None, in_exp) if got.is_unique else None
     try:
         got_pos = {_key(label): i for i, label in enumerate(got)}
         exp_keys = [_key(label) for label in exp]
@@ -195,7 +206,9 @@ def _label_order(got: pd.Index, exp: pd.Index) -> np.ndarray | None:
         return None
     if len(got_pos) != len(got) or len(set(exp_keys)) != len(exp_keys):
         return None
-    return np.array([got_pos.get(k, -1) for k in exp_keys], dtype=int)
+    if set(got_pos) != set(exp_keys):
+        return None, None
+    return np.array([got_pos[k] for k in exp_keys], dtype=int), None
 
 
 def _compare_by_position(
@@ -263,10 +276,10 @@ def _sorted_rows(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.iloc[order]
 
 
-def _label_difference(got: pd.Index, exp: pd.Index, where: np.ndarray | None = None) -> str:
-    """Name the first few missing and unexpected labels (where: got.get_indexer(exp), if known)."""
+def _label_difference(got: pd.Index, exp: pd.Index, in_exp: np.ndarray | None = None) -> str:
+    """Name the first few missing and unexpected labels (in_exp: exp.get_indexer(got), if known)."""
     try:
-        missing, extra, kind = label_gaps(got, exp, where)
+        missing, extra, kind = label_gaps(got, exp, in_exp)
     except TypeError:
         return ""
     # The first few in sorted order, so that the order of the expected labels (often the
