@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -759,3 +760,18 @@ def test_check_results_are_frozen(test_quiz: Quiz) -> None:
     result = question(test_quiz, "t-tf").check(True)
     with pytest.raises(AttributeError):
         result.correct = False  # type: ignore[misc]
+
+
+def test_a_bank_is_parsed_once_until_its_file_or_the_tables_change(test_dir: Path) -> None:
+    # progress(), review_quiz() and each quiz() load banks; they share one parsed Bank.
+    first = load_bank("99_test", test_dir)
+    assert load_bank("99_test", test_dir) is first
+    path = test_dir / "quizzes" / "99_test.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace("[bank]", "[bank]\n# edited", 1))
+    edited = load_bank("99_test", test_dir)
+    assert edited is not first and edited == first
+    # The fact ids a bank may cite come from the tables: a table edit checks it again.
+    facts = test_dir / "facts.csv"
+    stat = facts.stat()
+    os.utime(facts, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    assert load_bank("99_test", test_dir) is not edited

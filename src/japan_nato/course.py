@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from japan_nato import dataset
-from japan_nato.dataset.paths import _dir_stamp, resolve_data_dir
+from japan_nato.dataset.paths import resolve_data_dir
 from japan_nato.exercises import Exercise, exercise, exercise_ids
 from japan_nato.quiz import Bank, bank_names, load_bank
 
@@ -31,7 +31,6 @@ class Course:
         """Use the data in data_dir, or the course's own data when None."""
         self._packaged = data_dir is None
         self.folder: Path = resolve_data_dir(data_dir)
-        self._banks: dict[str, tuple[object, Bank]] = {}
         self._validation: tuple[object, ValidationReport] | None = None
 
     def __repr__(self) -> str:
@@ -74,13 +73,8 @@ class Course:
         return bank_names(self.folder)
 
     def bank(self, name: str) -> Bank:
-        """Return a validated bank (read again only when a data file changed)."""
-        stamp = (self._mtime(self.folder / "quizzes" / f"{name}.toml"), _dir_stamp(self.folder))
-        cached = self._banks.get(name)
-        if cached is None or cached[0] != stamp:
-            cached = (stamp, load_bank(name, self.folder))
-            self._banks[name] = cached
-        return cached[1]
+        """Return a validated bank (parsed again only when its file or the tables changed)."""
+        return load_bank(name, self.folder)
 
     def exercise(self, exercise_id: str) -> Exercise:
         """Return the exercise with this id."""

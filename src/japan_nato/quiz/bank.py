@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 import tomllib
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from japan_nato.dataset.paths import _dir_stamp
 from japan_nato.errors import DataError, Problem
 from japan_nato.quiz.model import Bank
 from japan_nato.quiz.types import QUESTION_TYPES
@@ -109,26 +111,38 @@ def _first_line(text: str, pattern: str) -> int | None:
 
 def _read_bank(name: str, data_dir: Path) -> tuple[str, dict[str, Any], list[Problem]]:
     """Read and parse a bank file; return its text, data and any read/syntax problem."""
+    text, problems = _bank_text(name, data_dir)
+    if problems:
+        return "", {}, problems
+    raw, problems = _parse_bank(name, text)
+    return text, raw, problems
+
+
+def _bank_text(name: str, data_dir: Path) -> tuple[str, list[Problem]]:
+    """Read a bank file; return its text, or the problem that kept it from being read."""
     file = f"quizzes/{name}.toml"
     try:
         path = bank_path(name, data_dir)
     except DataError as err:
-        return "", {}, list(err.problems)
+        return "", list(err.problems)
     if not path.is_file():
         known = ", ".join(bank_names(data_dir)) or "none"
-        return "", {}, [Problem(file, None, "", f"no such question bank (banks: {known})")]
+        return "", [Problem(file, None, "", f"no such question bank (banks: {known})")]
     try:
         # utf-8-sig: an editor on Windows may save the file with a BOM.
-        text = path.read_text(encoding="utf-8-sig")
+        return path.read_text(encoding="utf-8-sig"), []
     except (OSError, UnicodeDecodeError) as err:
-        return "", {}, [Problem(file, None, "", f"cannot read the file: {err}")]
+        return "", [Problem(file, None, "", f"cannot read the file: {err}")]
+
+
+def _parse_bank(name: str, text: str) -> tuple[dict[str, Any], list[Problem]]:
+    """Parse a bank's TOML text; return its data, or the syntax problem with its line."""
     try:
-        raw = tomllib.loads(text)
+        return tomllib.loads(text), []
     except tomllib.TOMLDecodeError as err:
         found = re.search(r"line (\d+)", str(err))
         line = int(found.group(1)) if found else None
-        return text, {}, [Problem(file, line, "", f"TOML syntax error: {err}")]
-    return text, raw, []
+        return {}, [Problem(f"quizzes/{name}.toml", line, "", f"TOML syntax error: {err}")]
 
 
 def _question_problems(
@@ -345,8 +359,20 @@ def _known_fact_ids(data_dir: Path) -> set[str] | None:
 
 
 def load_bank(name: str, data_dir: Path) -> Bank:
-    """Load and validate a bank; raise DataError listing every problem."""
-    text, raw, problems = _read_bank(name, data_dir)
+    """Load and validate a bank; raise DataError listing every problem.
+
+    The file is read every time; it is parsed and checked again only when its text or the
+    fact tables changed (a Bank is a frozen value, so callers can share one).
+    """
+    text, problems = _bank_text(name, data_dir)
+    if problems:
+        raise DataError(problems)
+    return _built_bank(name, data_dir, text, _dir_stamp(data_dir))
+
+
+@lru_cache(maxsize=64)
+def _built_bank(name: str, data_dir: Path, text: str, stamp: tuple[Any, ...]) -> Bank:
+    raw, problems = _parse_bank(name, text)
     if not problems:
         problems = _bank_problems(name, text, raw, _known_fact_ids(data_dir))
     if problems:
