@@ -215,11 +215,11 @@ def test_the_card_places_try_again_show_answer_and_the_exam_submit(shared_dir: P
     assert card.check_button.description == "Save"
     card.set_answer("Alpha")
     card.check_button.click()
-    assert "Answer saved." in card.feedback.value and "✓" not in card.status.value
+    assert "Answer saved." in card.feedback.value and "✓" not in card.status
     assert "Answered:" in exam.score_line.value and "correct" not in exam.score_line.value
     assert exam.submit_button is not None
     exam.submit_button.click()
-    assert "✓ Correct." in card.feedback.value and "✓ Answered correctly" in card.status.value
+    assert "✓ Correct." in card.feedback.value and "✓ Answered correctly" in card.status
     assert "1 of" in exam.score_line.value and exam.submit_button.disabled
 
 

@@ -15,7 +15,7 @@ from japan_nato.dataset.paths import data_dir
 from japan_nato.errors import ProgressError
 from japan_nato.progress import ProgressStore
 from japan_nato.quiz import Quiz
-from japan_nato.views.quiz_widget import QuestionCard, QuizWidget, evidence_html
+from japan_nato.views.quiz_widget import QuestionCard, QuizWidget, css, evidence_html
 from tests.quiz_helpers import (
     TEST_BANK,
     memory_store,
@@ -162,7 +162,7 @@ def test_right_answer_through_the_card(widget: QuizWidget, store: ProgressStore,
     card.check_button.click()
     assert card.last_result is not None and card.last_result.correct
     assert "✓ Correct." in card.feedback.value
-    assert "✓ Answered correctly" in card.status.value
+    assert "✓ Answered correctly" in card.status
     assert recorded(store)[-1]["question_id"] == qid
     assert recorded(store)[-1]["correct"] is True
 
@@ -176,7 +176,7 @@ def test_wrong_answer_through_the_card(widget: QuizWidget, store: ProgressStore,
     assert card.last_result.valid and not card.last_result.correct
     assert "✗ Not quite." in card.feedback.value
     assert "jn-wrong" in card.feedback.value
-    assert card.status.value == ""
+    assert card.status == ""
     assert recorded(store)[-1]["correct"] is False
 
 
@@ -238,9 +238,9 @@ def test_score_line_updates(widget: QuizWidget) -> None:
 def test_questions_answered_before_are_marked(shared_dir: Path) -> None:
     store = memory_store({"99_test": {"t-tf", "t-match"}})
     widget = QuizWidget(quiz("99_test", data_dir=shared_dir, store=store))
-    assert "✓ Answered correctly before" in widget.cards["t-tf"].status.value
-    assert "✓ Answered correctly before" in widget.cards["t-match"].status.value
-    assert widget.cards["t-single"].status.value == ""
+    assert "✓ Answered correctly before" in widget.cards["t-tf"].status
+    assert "✓ Answered correctly before" in widget.cards["t-match"].status
+    assert widget.cards["t-single"].status == ""
     assert "2 of 8 correct" in widget.score_line.value
 
 
@@ -252,7 +252,7 @@ def test_progress_survives_a_new_widget_with_a_real_store(shared_dir: Path, tmp_
         card.check_button.click()
     with ProgressStore(path) as second:
         again = QuizWidget(quiz("99_test", data_dir=shared_dir, store=second))
-        assert "✓ Answered correctly before" in again.cards["t-single"].status.value
+        assert "✓ Answered correctly before" in again.cards["t-single"].status
         assert "1 of 8 correct" in again.score_line.value
 
 
@@ -287,22 +287,25 @@ def test_set_answer_refuses_invalid_answers(widget: QuizWidget) -> None:
 def test_hint_toggles(widget: QuizWidget) -> None:
     card = widget.cards["t-single"]
     card.hint_button.click()
-    assert "It starts the Greek alphabet." in card.hint.value
+    assert "It starts the Greek alphabet." in card.hint
     assert card.hint_button.description == "Hide hint"
+    card.evidence_button.click()  # both shown, hint first, in the widget under the feedback
+    assert card.more.value == card.hint + card.evidence and card.evidence
     card.hint_button.click()
-    assert card.hint.value == ""
+    assert card.hint == "" and card.more.value == card.evidence
     assert widget.cards["t-multi"].hint_button.disabled, "no hint in the bank"
 
 
 def test_evidence_shows_the_article_sentence_and_sources(widget: QuizWidget) -> None:
     card = widget.cards["t-multi"]  # fact_ids A01 and C03
     card.evidence_button.click()
-    value = card.evidence.value
+    value = card.evidence
     assert "<mark>Madrid, 5 July 2022</mark>" in value
     assert "C03" in value and "href=" in value
     assert card.evidence_button.description == "Hide evidence"
+    assert value in card.more.value
     card.evidence_button.click()
-    assert card.evidence.value == ""
+    assert card.evidence == "" and card.more.value == ""
 
 
 def test_evidence_for_an_unknown_id_says_so() -> None:
@@ -325,13 +328,13 @@ def test_script_bank_shows_as_text(shared_dir: Path) -> None:
     )
     match.check_button.click()
     values = "\n".join(html_values(widget))
-    without_css = values.replace(widget.children[0].value, "")
+    without_css = values.replace(css(), "")
     assert "<script" not in without_css.lower()
     assert "<img" not in values and "<b>" not in values and "<i>" not in values
     assert "&lt;script&gt;alert(&#x27;title&#x27;)&lt;/script&gt;" in values
-    assert "&lt;script&gt;alert(&#x27;prompt&#x27;)" in card.children[1].value
+    assert "&lt;script&gt;alert(&#x27;prompt&#x27;)" in card.heading.value
     assert "&lt;script&gt;alert(&#x27;feedback&#x27;)" in card.feedback.value
-    assert "&lt;img src=x onerror" in card.hint.value
+    assert "&lt;img src=x onerror" in card.hint and card.hint in card.more.value
     assert "t3 &amp; co" in values
     assert "Order &lt;these&gt;." in values
     # Labels of radio buttons, checkboxes and dropdowns are rendered as text by ipywidgets.
@@ -434,6 +437,12 @@ def test_cards_share_layout_and_style_models(test_quiz: Quiz) -> None:
     models = _models(widget).values()
     parts = [m for m in models if isinstance(m, (w.Layout, w.Style))]
     assert len(parts) <= 10, sorted(type(m).__name__ for m in parts)
+    # A card's own widgets: the prompt (with its status line), the buttons and their row, the
+    # feedback, and one widget for the hint and the evidence; its controls come on top.
+    for card in widget.cards.values():
+        own = _models(card).keys() - _models(card.controls).keys()
+        own -= {m.model_id for m in models if isinstance(m, (w.Layout, w.Style))}
+        assert len(own) <= 9, (card.question.id, len(own))
 
 
 def test_a_closed_shared_part_is_made_again(test_quiz: Quiz) -> None:

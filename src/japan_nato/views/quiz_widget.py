@@ -91,27 +91,28 @@ class QuestionCard(w.VBox):
         on_result: Callable[[Result], None] | None = None,
     ) -> None:
         controls = CONTROL_BUILDERS[question.type_name](question)
-        status = parts.html("<p>✓ Answered correctly before</p>" if answered_before else "")
-        prompt = parts.html(
+        # Fewer widgets, fewer models to open: the status line shares the prompt's widget, and
+        # the hint and the evidence share one below the feedback.
+        self._status = "✓ Answered correctly before" if answered_before else ""
+        self._prompt = (
             f'<p class="jn-prompt"><strong>{number}.</strong> {html.escape(question.prompt)}</p>'
         )
+        self._hint = self._evidence = ""
+        heading = parts.html(self._heading_html())
         check_button, hint_button, evidence_button = _buttons(question, number, quiz.mode)
         answer_button = parts.button(
             description="Show answer",
             tooltip=f"Show the answer and the explanation of question {number}",
         )
         feedback = parts.html()
-        hint = parts.html()
-        evidence = parts.html()
+        more = parts.html()
         super().__init__(
             children=[
-                status,
-                prompt,
+                heading,
                 controls.box,
                 parts.hbox([check_button, hint_button, evidence_button, answer_button]),
                 feedback,
-                hint,
-                evidence,
+                more,
             ],
             layout=parts.layout(),
         )
@@ -120,14 +121,13 @@ class QuestionCard(w.VBox):
         self.quiz = quiz
         self.question = question
         self.controls = controls.box
-        self.status = status
+        self.heading = heading
         self.check_button = check_button
         self.hint_button = hint_button
         self.evidence_button = evidence_button
         self.answer_button = answer_button
         self.feedback = feedback
-        self.hint = hint
-        self.evidence = evidence
+        self.more = more
         self.last_result: Result | None = None
         self._controls = controls
         self._on_result = on_result
@@ -180,7 +180,7 @@ class QuestionCard(w.VBox):
         self.feedback.value = feedback_html(widget_result(self.question, result)) + note
         # The quiz core decides what is told: in a vote or an exam the verdict is withheld.
         if result.feedback.correct:
-            self.status.value = "<p>✓ Answered correctly</p>"
+            self._set_status("✓ Answered correctly")
         if self._on_result is not None:
             self._on_result(result)
 
@@ -192,26 +192,51 @@ class QuestionCard(w.VBox):
         self.last_result = result
         self.feedback.value = feedback_html(result)
         if result.feedback.correct:
-            self.status.value = "<p>✓ Answered correctly</p>"
+            self._set_status("✓ Answered correctly")
+
+    @property
+    def status(self) -> str:
+        """The card's status line ("✓ Answered correctly", or "" before that)."""
+        return self._status
+
+    @property
+    def hint(self) -> str:
+        """The hint as shown under the card ("" while hidden)."""
+        return self._hint
+
+    @property
+    def evidence(self) -> str:
+        """The evidence as shown under the card ("" while hidden)."""
+        return self._evidence
+
+    def _heading_html(self) -> str:
+        status = f'<p class="jn-status">{self._status}</p>' if self._status else ""
+        return status + self._prompt
+
+    def _set_status(self, text: str) -> None:
+        self._status = text
+        self.heading.value = self._heading_html()
 
     def _toggle_hint(self, _button: Any = None) -> None:
-        if self.hint.value:
-            self.hint.value = ""
+        if self._hint:
+            self._hint = ""
             self.hint_button.description = "Hint"
         else:
-            self.hint.value = (
+            self._hint = (
                 f'<div class="jn-hint"><strong>Hint:</strong> {html.escape(self.question.hint)}'
                 "</div>"
             )
             self.hint_button.description = "Hide hint"
+        self.more.value = self._hint + self._evidence
 
     def _toggle_evidence(self, _button: Any = None) -> None:
-        if self.evidence.value:
-            self.evidence.value = ""
+        if self._evidence:
+            self._evidence = ""
             self.evidence_button.description = "Show evidence"
         else:
-            self.evidence.value = evidence_html(self.question.fact_ids, self.quiz.data_dir)
+            self._evidence = evidence_html(self.question.fact_ids, self.quiz.data_dir)
             self.evidence_button.description = "Hide evidence"
+        self.more.value = self._hint + self._evidence
 
 
 def last_answers(quiz: Quiz) -> dict[str, Any]:
@@ -279,8 +304,8 @@ class QuizWidget(w.VBox):
                 answered_before=question.id in done,
                 on_result=self._update_score,
             )
-        title = parts.html(f"<h3>{html.escape(quiz.title)}</h3>")
-        children = [parts.html(css()), title, score_line, *cards.values()]
+        title = parts.html(css() + f"<h3>{html.escape(quiz.title)}</h3>")
+        children = [title, score_line, *cards.values()]
         self.submit_button: w.Button | None = None
         if quiz.mode == "exam":
             self.submit_button = parts.button(
