@@ -91,7 +91,7 @@ def run(settings: Settings, result: Measurement) -> None:
         )
     )
     result.data |= {
-        "rows": rows,
+        "series_rows": rows,
         "runs": runs,
         "sort_values_s": floor,
         "check_right_s": right_s,
