@@ -1,4 +1,4 @@
-"""Regenerate docs/img/quiz-*.png (a card at 1024 px, a reopened notebook) from a real JupyterLab.
+"""Regenerate docs/img/*.png (quiz cards, a reopened notebook, a table, a figure) in JupyterLab.
 
 Usage (from the repository root): python -m scripts.screenshots [--out docs/img]
 
@@ -6,7 +6,9 @@ It starts the same hermetic JupyterLab as the browser tests (tests/support/lab.p
 quiz of notebook 01 in headless Chromium in a 1024 px window, and photographs one question card
 before answering and after a wrong answer (feedback and evidence open); then it saves the
 notebook, starts a new kernel, reopens it (quiz-reopened.png: the saved text says how to start)
-and runs it again (quiz-restored.png: the last answer is back). Needs /usr/bin/chromium.
+and runs it again (quiz-restored.png: the last answer is back). Last, a notebook showing a
+DataFrame and the timeline: table-800.png (the table in an 800 px window) and
+figure-timeline.png (the figure with its caption, at 1024 px). Needs /usr/bin/chromium.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import TYPE_CHECKING
 from tests.support import lab
 
 if TYPE_CHECKING:
-    from playwright.sync_api import ViewportSize
+    from playwright.sync_api import Browser, ViewportSize
 
 REPO = lab.REPO
 
@@ -29,10 +31,45 @@ BANK = "01_reading_the_source"
 QUESTION = "src-meeting-date"
 WRONG = "5 July 2022"  # the dateline misconception: its feedback is the point of the picture
 WINDOW: ViewportSize = {"width": 1024, "height": 900}
+NARROW: ViewportSize = {"width": 800, "height": 900}
+# The table and the figure a learner meets in 01: facts with their quotes, the whole timeline.
+OUTPUTS = [
+    "from japan_nato import load_facts\n"
+    'load_facts()[["fact_id", "topic", "kind", "quote"]].head(6)',
+    "from japan_nato import timeline_figure\ntimeline_figure()",
+]
+
+
+def _outputs(browser: Browser, server: lab.LabServer, out: Path) -> list[Path]:
+    """Photograph a DataFrame at 800 px and a figure at 1024 px; return their paths."""
+    from playwright.sync_api import expect
+
+    name = "outputs.ipynb"
+    lab.write_notebook(server.root / name, OUTPUTS)
+    page = browser.new_page(viewport=NARROW)
+    lab.open_notebook(page, server, name)
+    lab.run_all(page)
+    table = page.locator(".jp-OutputArea-output:has(table)").first
+    expect(table).to_be_visible()
+    table.scroll_into_view_if_needed()
+    shots = [out / "table-800.png", out / "figure-timeline.png"]
+    table.screenshot(path=str(shots[0]), animations="disabled")
+    # Tall enough for the whole figure and its caption: JupyterLab clips what lies outside its
+    # scrolling notebook panel.
+    page.set_viewport_size({"width": WINDOW["width"], "height": 1700})
+    figure = page.locator(".jp-OutputArea-output:has(.jn-figure)").first
+    expect(figure.locator("img")).to_be_visible()
+    figure.scroll_into_view_if_needed()
+    figure.screenshot(path=str(shots[1]), animations="disabled")
+    errors = lab.error_texts(page)
+    if errors:
+        raise RuntimeError(f"the notebook showed errors: {errors}")
+    page.close()
+    return shots
 
 
 def shoot(out: Path) -> list[Path]:
-    """Take both screenshots into `out`; return their paths."""
+    """Take the screenshots into `out`; return their paths."""
     from playwright.sync_api import expect, sync_playwright
 
     expect.set_options(timeout=lab.UI_MS)
@@ -90,13 +127,15 @@ def shoot(out: Path) -> list[Path]:
                     errors = lab.error_texts(page)
                     if errors:
                         raise RuntimeError(f"the notebook showed errors: {errors}")
+                    page.close()
+                    shots = _outputs(browser, server, out)
                 finally:
                     browser.close()
         finally:
             leaked = server.stop()
         if leaked:
             raise RuntimeError(f"processes left running: {leaked}")
-    return [before, after, reopened, restored]
+    return [before, after, reopened, restored, *shots]
 
 
 def main(argv: list[str] | None = None) -> int:
