@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tests.support.lab import CHROMIUM
 from tests.support.processes import (
     MARKER_ENV,
     free_port,
@@ -34,18 +35,6 @@ from tests.support.processes import (
 REPO = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 CHP_DIR = Path(os.environ.get("JAPAN_NATO_CHP_DIR", REPO / ".venv" / "chp"))
-CHROMIUM = Path(os.environ.get("JAPAN_NATO_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
 PASSWORD = "room-e2e-" + secrets.token_hex(4)
 INSTRUCTOR_GROUP = "instructors"
 HOW_TO_ENABLE = (

@@ -20,6 +20,7 @@ import pytest
 import room_hub
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect
 
+from tests.support import lab
 from tests.support.lab import bank_questions
 
 LEARNERS = ["aiko", "ben", "chidi"]
@@ -71,11 +72,7 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[room_hub.Hub]:
 @pytest.fixture(scope="module")
 def browser(hub: room_hub.Hub, playwright_driver: Playwright) -> Iterator[Browser]:
     """Debian's headless Chromium."""
-    chromium = playwright_driver.chromium.launch(
-        executable_path=str(room_hub.CHROMIUM),
-        args=room_hub.CHROMIUM_ARGS,
-        env={**os.environ, room_hub.MARKER_ENV: f"{hub.base}-browser"},
-    )
+    chromium = lab.launch_browser(playwright_driver, f"{hub.base}-browser")
     try:
         yield chromium
     finally:
