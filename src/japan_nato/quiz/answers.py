@@ -7,6 +7,7 @@ import numbers
 import random
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Any
 
 from japan_nato.errors import InvalidAnswer as InvalidAnswer  # re-exported for the types
@@ -50,8 +51,10 @@ def is_bool(value: Any) -> bool:
     return kind.__module__ == "numpy" and kind.__name__ in ("bool_", "bool")
 
 
+@lru_cache(maxsize=4096)
 def normalise(text: str) -> str:
     """Return text folded for comparison: NFKC, casefold, no punctuation, single spaces."""
+    # Cached: the set-up check folds every option of every bank, and answers repeat.
     text = clean(text).casefold()
     kept = []
     for char in text:

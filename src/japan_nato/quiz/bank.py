@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 import tomllib
 from functools import lru_cache
@@ -135,10 +136,21 @@ def _bank_text(name: str, data_dir: Path) -> tuple[str, list[Problem]]:
         return "", [Problem(file, None, "", f"cannot read the file: {err}")]
 
 
+@lru_cache(maxsize=64)
+def _toml_cached(text: str) -> dict[str, Any]:
+    return tomllib.loads(text)
+
+
+def parse_toml(text: str) -> dict[str, Any]:
+    """Parse TOML text, each distinct text once per process; the caller gets its own copy."""
+    # Checking the set-up read every bank three times (its problems, its Bank, the lint).
+    return copy.deepcopy(_toml_cached(text))
+
+
 def _parse_bank(name: str, text: str) -> tuple[dict[str, Any], list[Problem]]:
     """Parse a bank's TOML text; return its data, or the syntax problem with its line."""
     try:
-        return tomllib.loads(text), []
+        return parse_toml(text), []
     except tomllib.TOMLDecodeError as err:
         found = re.search(r"line (\d+)", str(err))
         line = int(found.group(1)) if found else None

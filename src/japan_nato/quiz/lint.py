@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from japan_nato.errors import Problem
+from japan_nato.quiz.bank import parse_toml
 
 LETTERS = "ABCDEFGHIJ"
 MAX_LETTER_SHARE = 0.40
@@ -238,6 +238,6 @@ def lint_problems(
 def load_banks(directory: str | Path) -> dict[str, Bank]:
     """Parse every bank file in a directory with tomllib, keyed by file name."""
     return {
-        path.name: tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        path.name: parse_toml(path.read_text(encoding="utf-8-sig"))
         for path in sorted(Path(directory).glob("*.toml"))
     }
