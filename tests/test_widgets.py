@@ -289,10 +289,15 @@ def test_hint_toggles(widget: QuizWidget) -> None:
     card.hint_button.click()
     assert "It starts the Greek alphabet." in card.hint
     assert card.hint_button.description == "Hide hint"
-    card.evidence_button.click()  # both shown, hint first, in the widget under the feedback
-    assert card.more.value == card.hint + card.evidence and card.evidence
+    card.check_button.click()  # feedback, then hint and evidence, in the widget under the buttons
+    card.evidence_button.click()
+    feedback = card.feedback.value.removesuffix(card.hint + card.evidence)
+    assert "No answer was given" in feedback, feedback
+    assert card.feedback.value == feedback + card.hint + card.evidence and card.evidence
     card.hint_button.click()
-    assert card.hint == "" and card.more.value == card.evidence
+    assert card.hint == "" and card.feedback.value == feedback + card.evidence
+    card.check_button.click()
+    assert card.feedback.value.endswith(card.evidence), "a new check keeps the evidence open"
     assert widget.cards["t-multi"].hint_button.disabled, "no hint in the bank"
 
 
@@ -303,9 +308,9 @@ def test_evidence_shows_the_article_sentence_and_sources(widget: QuizWidget) -> 
     assert "<mark>Madrid, 5 July 2022</mark>" in value
     assert "C03" in value and "href=" in value
     assert card.evidence_button.description == "Hide evidence"
-    assert value in card.more.value
+    assert value in card.feedback.value
     card.evidence_button.click()
-    assert card.evidence == "" and card.more.value == ""
+    assert card.evidence == "" and card.feedback.value == ""
 
 
 def test_evidence_for_an_unknown_id_says_so() -> None:
@@ -334,7 +339,7 @@ def test_script_bank_shows_as_text(shared_dir: Path) -> None:
     assert "&lt;script&gt;alert(&#x27;title&#x27;)&lt;/script&gt;" in values
     assert "&lt;script&gt;alert(&#x27;prompt&#x27;)" in card.heading.value
     assert "&lt;script&gt;alert(&#x27;feedback&#x27;)" in card.feedback.value
-    assert "&lt;img src=x onerror" in card.hint and card.hint in card.more.value
+    assert "&lt;img src=x onerror" in card.hint and card.hint in card.feedback.value
     assert "t3 &amp; co" in values
     assert "Order &lt;these&gt;." in values
     # Labels of radio buttons, checkboxes and dropdowns are rendered as text by ipywidgets.

@@ -70,8 +70,7 @@ def _multiple_select(question: MultipleSelect) -> Controls:
         for index, box in enumerate(boxes):
             box.value = index in (parsed or ())
 
-    group = parts.vbox([note, *boxes])
-    group.add_class("jn-checks")  # the keyboard guard makes the group one Tab stop
+    group = parts.vbox([note, *boxes], ("jn-checks",))  # the guard makes it one Tab stop
     return Controls(group, read, write)
 
 

@@ -68,6 +68,6 @@ def hbox(children: list[Any]) -> w.HBox:
     return w.HBox(children, layout=layout())
 
 
-def vbox(children: list[Any]) -> w.VBox:
-    """Return a VBox with the shared layout."""
-    return w.VBox(children, layout=layout())
+def vbox(children: list[Any], classes: tuple[str, ...] = ()) -> w.VBox:
+    """Return a VBox with the shared layout and these CSS classes."""
+    return w.VBox(children, layout=layout(), _dom_classes=classes)

@@ -92,12 +92,12 @@ class QuestionCard(w.VBox):
     ) -> None:
         controls = CONTROL_BUILDERS[question.type_name](question)
         # Fewer widgets, fewer models to open: the status line shares the prompt's widget, and
-        # the hint and the evidence share one below the feedback.
+        # the feedback, the hint and the evidence share one widget below the buttons.
         self._status = "✓ Answered correctly before" if answered_before else ""
         self._prompt = (
             f'<p class="jn-prompt"><strong>{number}.</strong> {html.escape(question.prompt)}</p>'
         )
-        self._hint = self._evidence = ""
+        self._feedback = self._hint = self._evidence = ""
         heading = parts.html(self._heading_html())
         check_button, hint_button, evidence_button = _buttons(question, number, quiz.mode)
         answer_button = parts.button(
@@ -105,19 +105,17 @@ class QuestionCard(w.VBox):
             tooltip=f"Show the answer and the explanation of question {number}",
         )
         feedback = parts.html()
-        more = parts.html()
         super().__init__(
             children=[
                 heading,
                 controls.box,
                 parts.hbox([check_button, hint_button, evidence_button, answer_button]),
                 feedback,
-                more,
             ],
             layout=parts.layout(),
+            # Classes given here travel with the model's first message; add_class sends another.
+            _dom_classes=("jn-quiz-card", f"jn-q-{question.id}"),
         )
-        self.add_class("jn-quiz-card")
-        self.add_class(f"jn-q-{question.id}")
         self.quiz = quiz
         self.question = question
         self.controls = controls.box
@@ -127,7 +125,6 @@ class QuestionCard(w.VBox):
         self.evidence_button = evidence_button
         self.answer_button = answer_button
         self.feedback = feedback
-        self.more = more
         self.last_result: Result | None = None
         self._controls = controls
         self._on_result = on_result
@@ -161,7 +158,7 @@ class QuestionCard(w.VBox):
         if not result.valid:
             return False
         self.last_result = result
-        self.feedback.value = (
+        self._show_feedback(
             '<p class="jn-restored"><em>Your last answer, from your saved progress:</em></p>'
             + feedback_html(widget_result(self.question, result))
         )
@@ -177,7 +174,7 @@ class QuestionCard(w.VBox):
             result = self.question.check(answer)
             note = f"<p>Your answer was not saved: {html.escape(str(err))}</p>"
         self.last_result = result
-        self.feedback.value = feedback_html(widget_result(self.question, result)) + note
+        self._show_feedback(feedback_html(widget_result(self.question, result)) + note)
         # The quiz core decides what is told: in a vote or an exam the verdict is withheld.
         if result.feedback.correct:
             self._set_status("✓ Answered correctly")
@@ -185,12 +182,12 @@ class QuestionCard(w.VBox):
             self._on_result(result)
 
     def _show_answer(self, _button: Any = None) -> None:
-        self.feedback.value = self.quiz.reveal(self.question.id).card_html()
+        self._show_feedback(self.quiz.reveal(self.question.id).card_html())
 
     def show_result(self, result: Result) -> None:
         """Place a result the quiz gave later (an exam form's feedback on submit)."""
         self.last_result = result
-        self.feedback.value = feedback_html(result)
+        self._show_feedback(feedback_html(result))
         if result.feedback.correct:
             self._set_status("✓ Answered correctly")
 
@@ -208,6 +205,14 @@ class QuestionCard(w.VBox):
     def evidence(self) -> str:
         """The evidence as shown under the card ("" while hidden)."""
         return self._evidence
+
+    def _show_feedback(self, value: str) -> None:
+        self._feedback = value
+        self._render_below()
+
+    def _render_below(self) -> None:
+        # The feedback, then the hint and the evidence while they are shown.
+        self.feedback.value = self._feedback + self._hint + self._evidence
 
     def _heading_html(self) -> str:
         status = f'<p class="jn-status">{self._status}</p>' if self._status else ""
@@ -227,7 +232,7 @@ class QuestionCard(w.VBox):
                 "</div>"
             )
             self.hint_button.description = "Hide hint"
-        self.more.value = self._hint + self._evidence
+        self._render_below()
 
     def _toggle_evidence(self, _button: Any = None) -> None:
         if self._evidence:
@@ -236,7 +241,7 @@ class QuestionCard(w.VBox):
         else:
             self._evidence = evidence_html(self.question.fact_ids, self.quiz.data_dir)
             self.evidence_button.description = "Hide evidence"
-        self.more.value = self._hint + self._evidence
+        self._render_below()
 
 
 def last_answers(quiz: Quiz) -> dict[str, Any]:
@@ -317,8 +322,7 @@ class QuizWidget(w.VBox):
             children.append(self.submit_button)
         # Without it, typing "d d" while a radio button has the focus deletes a notebook cell.
         children.append(ShortcutGuard(layout=parts.layout(display="none")))
-        super().__init__(children=children, layout=parts.layout())
-        self.add_class("jn-quiz")
+        super().__init__(children=children, layout=parts.layout(), _dom_classes=("jn-quiz",))
         self.quiz = quiz
         self.cards = cards
         self.score_line = score_line
