@@ -205,9 +205,9 @@ def test_the_card_places_try_again_show_answer_and_the_exam_submit(shared_dir: P
     card = widget.cards["t-single"]
     card.set_answer("Gamma")
     card.check_button.click()
-    assert "Try again" in card.feedback.value and "Alpha is the first" not in card.feedback.value
+    assert "Try again" in card.below and "Alpha is the first" not in card.below
     card.answer_button.click()
-    assert "Alpha is the first letter." in card.feedback.value
+    assert "Alpha is the first letter." in card.below
     assert widget.submit_button is None
 
     exam = QuizWidget(quiz("98_exam", data_dir=shared_dir, store=memory_store()))
@@ -215,11 +215,11 @@ def test_the_card_places_try_again_show_answer_and_the_exam_submit(shared_dir: P
     assert card.check_button.description == "Save"
     card.set_answer("Alpha")
     card.check_button.click()
-    assert "Answer saved." in card.feedback.value and "✓" not in card.status
+    assert "Answer saved." in card.below and "✓" not in card.status
     assert "Answered:" in exam.score_line.value and "correct" not in exam.score_line.value
     assert exam.submit_button is not None
     exam.submit_button.click()
-    assert "✓ Correct." in card.feedback.value and "✓ Answered correctly" in card.status
+    assert "✓ Correct." in card.below and "✓ Answered correctly" in card.status
     assert "1 of" in exam.score_line.value and exam.submit_button.disabled
 
 

@@ -38,6 +38,7 @@ def test_wheel_ships_the_data_and_finds_it(tmp_path: Path):
     assert "japan_nato/data/article.txt" in names
     assert "japan_nato/data/datapackage.json" in names
     assert "japan_nato/views/assets/shortcut_guard.js" in names
+    assert "japan_nato/views/assets/card_actions.js" in names
     assert "japan_nato/views/assets/quiz.css" in names
     assert "japan_nato/py.typed" in names  # type checkers read the package's annotations
     script = (

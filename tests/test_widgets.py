@@ -15,6 +15,7 @@ from japan_nato.dataset.paths import data_dir
 from japan_nato.errors import ProgressError
 from japan_nato.progress import ProgressStore
 from japan_nato.quiz import Quiz
+from japan_nato.views.card_actions import CardActions
 from japan_nato.views.quiz_widget import QuestionCard, QuizWidget, css, evidence_html
 from tests.quiz_helpers import (
     TEST_BANK,
@@ -104,7 +105,14 @@ def all_widgets(root: w.Widget) -> list[w.Widget]:
 
 
 def html_values(root: w.Widget) -> list[str]:
-    return [x.value for x in all_widgets(root) if isinstance(x, w.HTML)]
+    """Every piece of HTML the tree shows: HTML widgets and the cards' feedback areas."""
+    found = []
+    for x in all_widgets(root):
+        if isinstance(x, w.HTML):
+            found.append(x.value)
+        elif isinstance(x, CardActions):
+            found.append(x.below)
+    return found
 
 
 # --- structure -------------------------------------------------------------------------
@@ -118,7 +126,7 @@ def test_one_card_per_question_with_classes(widget: QuizWidget, test_quiz: Quiz)
         assert "jn-quiz-card" in card._dom_classes
         assert f"jn-q-{qid}" in card._dom_classes
         assert card.last_result is None
-        assert card.feedback.value == ""
+        assert card.below == ""
 
 
 CONTROL_TYPES = {
@@ -161,7 +169,7 @@ def test_right_answer_through_the_card(widget: QuizWidget, store: ProgressStore,
     card.set_answer(right_answer(card.question))
     card.check_button.click()
     assert card.last_result is not None and card.last_result.correct
-    assert "✓ Correct." in card.feedback.value
+    assert "✓ Correct." in card.below
     assert "✓ Answered correctly" in card.status
     assert recorded(store)[-1]["question_id"] == qid
     assert recorded(store)[-1]["correct"] is True
@@ -174,8 +182,8 @@ def test_wrong_answer_through_the_card(widget: QuizWidget, store: ProgressStore,
     card.check_button.click()
     assert card.last_result is not None
     assert card.last_result.valid and not card.last_result.correct
-    assert "✗ Not quite." in card.feedback.value
-    assert "jn-wrong" in card.feedback.value
+    assert "✗ Not quite." in card.below
+    assert "jn-wrong" in card.below
     assert card.status == ""
     assert recorded(store)[-1]["correct"] is False
 
@@ -185,7 +193,7 @@ def test_empty_controls_say_what_to_do(widget: QuizWidget, store: ProgressStore,
     card = widget.cards[qid]
     card.check_button.click()
     assert card.last_result is not None and not card.last_result.valid
-    assert "⚠" in card.feedback.value
+    assert "⚠" in card.below
     assert recorded(store) == []
 
 
@@ -203,14 +211,14 @@ def test_driving_the_raw_widgets(widget: QuizWidget) -> None:
     multi.check_button.click()
     assert multi.last_result is not None
     assert (multi.last_result.right, multi.last_result.total) == (1, 2)
-    assert "1 of 2 choices right" in multi.feedback.value
+    assert "1 of 2 choices right" in multi.below
 
     order = widget.cards["t-order"]
     dropdowns = [x for x in all_widgets(order.controls) if isinstance(x, w.Dropdown)]
     for dropdown, item in zip(dropdowns, ["one", "two", "four", "three"], strict=True):
         dropdown.value = item
     order.check_button.click()
-    assert "2 of 4 in the right place" in order.feedback.value
+    assert "2 of 4 in the right place" in order.below
 
     short = widget.cards["t-short"]
     assert isinstance(short.controls, w.Text)
@@ -268,9 +276,9 @@ def test_feedback_still_shows_when_the_store_fails(shared_dir: Path) -> None:
     card = widget.cards["t-tf"]
     card.set_answer(True)
     card.check_button.click()
-    assert "✓ Correct." in card.feedback.value
-    assert "not saved" in card.feedback.value
-    assert "disk full" in card.feedback.value
+    assert "✓ Correct." in card.below
+    assert "not saved" in card.below
+    assert "disk full" in card.below
 
 
 def test_set_answer_refuses_invalid_answers(widget: QuizWidget) -> None:
@@ -291,13 +299,13 @@ def test_hint_toggles(widget: QuizWidget) -> None:
     assert card.hint_button.description == "Hide hint"
     card.check_button.click()  # feedback, then hint and evidence, in the widget under the buttons
     card.evidence_button.click()
-    feedback = card.feedback.value.removesuffix(card.hint + card.evidence)
+    feedback = card.below.removesuffix(card.hint + card.evidence)
     assert "No answer was given" in feedback, feedback
-    assert card.feedback.value == feedback + card.hint + card.evidence and card.evidence
+    assert card.below == feedback + card.hint + card.evidence and card.evidence
     card.hint_button.click()
-    assert card.hint == "" and card.feedback.value == feedback + card.evidence
+    assert card.hint == "" and card.below == feedback + card.evidence
     card.check_button.click()
-    assert card.feedback.value.endswith(card.evidence), "a new check keeps the evidence open"
+    assert card.below.endswith(card.evidence), "a new check keeps the evidence open"
     assert widget.cards["t-multi"].hint_button.disabled, "no hint in the bank"
 
 
@@ -308,9 +316,9 @@ def test_evidence_shows_the_article_sentence_and_sources(widget: QuizWidget) -> 
     assert "<mark>Madrid, 5 July 2022</mark>" in value
     assert "C03" in value and "href=" in value
     assert card.evidence_button.description == "Hide evidence"
-    assert value in card.feedback.value
+    assert value in card.below
     card.evidence_button.click()
-    assert card.evidence == "" and card.feedback.value == ""
+    assert card.evidence == "" and card.below == ""
 
 
 def test_evidence_for_an_unknown_id_says_so() -> None:
@@ -338,8 +346,8 @@ def test_script_bank_shows_as_text(shared_dir: Path) -> None:
     assert "<img" not in values and "<b>" not in values and "<i>" not in values
     assert "&lt;script&gt;alert(&#x27;title&#x27;)&lt;/script&gt;" in values
     assert "&lt;script&gt;alert(&#x27;prompt&#x27;)" in card.heading.value
-    assert "&lt;script&gt;alert(&#x27;feedback&#x27;)" in card.feedback.value
-    assert "&lt;img src=x onerror" in card.hint and card.hint in card.feedback.value
+    assert "&lt;script&gt;alert(&#x27;feedback&#x27;)" in card.below
+    assert "&lt;img src=x onerror" in card.hint and card.hint in card.below
     assert "t3 &amp; co" in values
     assert "Order &lt;these&gt;." in values
     # Labels of radio buttons, checkboxes and dropdowns are rendered as text by ipywidgets.
@@ -394,7 +402,7 @@ def test_a_new_widget_shows_the_last_answers_again(shared_dir: Path, tmp_path: P
         assert card.last_result is not None, f"{qid}: nothing restored"
         assert card.last_result.correct == result.correct
         assert card.question.check(card.answer()).correct == result.correct
-        assert "Your last answer" in card.feedback.value
+        assert "Your last answer" in card.below
 
 
 def test_save_hook_drops_only_quiz_widget_views(widget: QuizWidget) -> None:
@@ -436,25 +444,67 @@ def _models(widget: w.Widget) -> dict[str, w.Widget]:
 def test_cards_share_layout_and_style_models(test_quiz: Quiz) -> None:
     # Each model is one message when a quiz opens; a quiz of ten cards once needed 416.
     widget = QuizWidget(test_quiz)
-    buttons = [card.check_button for card in widget.cards.values()]
-    assert len({b.layout.model_id for b in buttons}) == 1
-    assert len({b.style.model_id for b in buttons}) == 1
+    headings = [card.heading for card in widget.cards.values()]
+    assert len({h.layout.model_id for h in headings}) == 1
+    assert len({h.style.model_id for h in headings}) == 1
     models = _models(widget).values()
     parts = [m for m in models if isinstance(m, (w.Layout, w.Style))]
     assert len(parts) <= 10, sorted(type(m).__name__ for m in parts)
-    # A card's own widgets: the prompt (with its status line), the buttons and their row, the
-    # feedback, and one widget for the hint and the evidence; its controls come on top.
+    # A card's own models: itself, the prompt (with its status line) and the action bar (its
+    # four buttons and the feedback, hint and evidence under them); its controls come on top.
     for card in widget.cards.values():
         own = _models(card).keys() - _models(card.controls).keys()
         own -= {m.model_id for m in models if isinstance(m, (w.Layout, w.Style))}
-        assert len(own) <= 9, (card.question.id, len(own))
+        assert len(own) <= 3, (card.question.id, len(own))
+        assert isinstance(card.actions, CardActions) and card.actions in card.children
 
 
 def test_a_closed_shared_part_is_made_again(test_quiz: Quiz) -> None:
     first = QuizWidget(test_quiz)
-    layout = next(iter(first.cards.values())).check_button.layout
+    layout = next(iter(first.cards.values())).heading.layout
     closed_id = layout.model_id
     layout.close()
     second = QuizWidget(test_quiz)
-    again = next(iter(second.cards.values())).check_button.layout
+    again = next(iter(second.cards.values())).heading.layout
     assert again.comm is not None and again.model_id != closed_id
+
+
+def test_a_press_in_the_browser_checks_the_answer(widget: QuizWidget) -> None:
+    card = widget.cards["t-single"]
+    card.set_answer("Alpha")
+    card.actions._on_message(card.actions, {"click": 0}, [])  # what the browser sends on Check
+    assert "✓ Correct." in card.below
+    assert card.actions.buttons[0]["label"] == "Check" and card.actions.buttons[0]["primary"]
+
+
+def test_odd_messages_from_the_browser_change_nothing(widget: QuizWidget) -> None:
+    card = widget.cards["t-multi"]  # no hint: its Hint button is disabled
+    for content in (
+        {"click": 1},
+        {"click": 9},
+        {"click": -1},
+        {"click": True},
+        {"click": "0"},
+        {},
+        [],
+        "click",
+        None,
+    ):
+        card.actions._on_message(card.actions, content, [])
+    assert card.below == "" and card.hint == "" and card.last_result is None
+    assert card.hint_button.disabled and card.hint_button.description == "Hint"
+
+
+def test_button_labels_reach_the_browser(widget: QuizWidget) -> None:
+    card = widget.cards["t-single"]
+    card.evidence_button.click()
+    assert [b["label"] for b in card.actions.buttons] == [
+        "Check",
+        "Hint",
+        "Hide evidence",
+        "Show answer",
+    ]
+    assert all(
+        b["tooltip"].endswith("question 1") or "question 1" in b["tooltip"]
+        for b in card.actions.buttons
+    )

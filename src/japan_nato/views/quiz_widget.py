@@ -16,6 +16,7 @@ from japan_nato.errors import InvalidAnswer, JapanNatoError
 from japan_nato.quiz.model import Question, Result
 from japan_nato.quiz.session import Quiz
 from japan_nato.views import parts
+from japan_nato.views.card_actions import CardActions
 from japan_nato.views.controls import CONTROL_BUILDERS
 from japan_nato.views.save_hook import RUN_FIRST
 
@@ -55,27 +56,27 @@ def evidence_html(fact_ids: tuple[str, ...], data_dir: Path) -> str:
     return '<div class="jn-evidence-list">' + "".join(parts) + "</div>"
 
 
-def _buttons(
-    question: Question, number: int, mode: str = "practice"
-) -> tuple[w.Button, w.Button, w.Button]:
-    """Return a card's Check, Hint and Show evidence buttons, each saying what it does."""
-    check_button = parts.button(
-        description="Save" if mode == "exam" else "Check",
-        tooltip=f"Check your answer to question {number}",
-        button_style="primary",
-    )
-    hint_button = parts.button(
-        description="Hint",
-        tooltip=f"Show a hint for question {number}"
-        if question.hint
-        else f"Question {number} has no hint; Show evidence gives its sources",
-        disabled=not question.hint,
-    )
-    evidence_button = parts.button(
-        description="Show evidence",
-        tooltip=f"Show the sources behind question {number}",
-    )
-    return check_button, hint_button, evidence_button
+def _button_specs(question: Question, number: int, mode: str = "practice") -> list[dict[str, Any]]:
+    """Return a card's Check, Hint, Show evidence and Show answer buttons, each with its tooltip."""
+    return [
+        {
+            "label": "Save" if mode == "exam" else "Check",
+            "tooltip": f"Check your answer to question {number}",
+            "button_style": "primary",
+        },
+        {
+            "label": "Hint",
+            "tooltip": f"Show a hint for question {number}"
+            if question.hint
+            else f"Question {number} has no hint; Show evidence gives its sources",
+            "disabled": not question.hint,
+        },
+        {"label": "Show evidence", "tooltip": f"Show the sources behind question {number}"},
+        {
+            "label": "Show answer",
+            "tooltip": f"Show the answer and the explanation of question {number}",
+        },
+    ]
 
 
 class QuestionCard(w.VBox):
@@ -99,19 +100,10 @@ class QuestionCard(w.VBox):
         )
         self._feedback = self._hint = self._evidence = ""
         heading = parts.html(self._heading_html())
-        check_button, hint_button, evidence_button = _buttons(question, number, quiz.mode)
-        answer_button = parts.button(
-            description="Show answer",
-            tooltip=f"Show the answer and the explanation of question {number}",
-        )
-        feedback = parts.html()
+        actions = CardActions(_button_specs(question, number, quiz.mode), layout=parts.layout())
+        check_button, hint_button, evidence_button, answer_button = actions.row
         super().__init__(
-            children=[
-                heading,
-                controls.box,
-                parts.hbox([check_button, hint_button, evidence_button, answer_button]),
-                feedback,
-            ],
+            children=[heading, controls.box, actions],
             layout=parts.layout(),
             # Classes given here travel with the model's first message; add_class sends another.
             _dom_classes=("jn-quiz-card", f"jn-q-{question.id}"),
@@ -124,7 +116,7 @@ class QuestionCard(w.VBox):
         self.hint_button = hint_button
         self.evidence_button = evidence_button
         self.answer_button = answer_button
-        self.feedback = feedback
+        self.actions = actions
         self.last_result: Result | None = None
         self._controls = controls
         self._on_result = on_result
@@ -212,7 +204,17 @@ class QuestionCard(w.VBox):
 
     def _render_below(self) -> None:
         # The feedback, then the hint and the evidence while they are shown.
-        self.feedback.value = self._feedback + self._hint + self._evidence
+        self.actions.below = self._feedback + self._hint + self._evidence
+
+    @property
+    def feedback(self) -> str:
+        """The feedback on the last answer as shown under the buttons ("" before one)."""
+        return self._feedback
+
+    @property
+    def below(self) -> str:
+        """All that shows under the buttons: the feedback, then any hint and evidence shown."""
+        return self.actions.below
 
     def _heading_html(self) -> str:
         status = f'<p class="jn-status">{self._status}</p>' if self._status else ""
