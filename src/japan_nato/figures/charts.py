@@ -65,8 +65,18 @@ def framework_table(
     context = load_context(data_dir) if context is None else context
     glossary = load_glossary(data_dir) if glossary is None else glossary
     timeline = load_timeline(data_dir) if timeline is None else timeline
-    claims = context[context["topic"].astype(str) == "frameworks"]
-    partnership_events = timeline[timeline["category"].astype(str) == "partnerships"]
+    frameworks = context[context["topic"].astype(str) == "frameworks"]
+    claims = list(
+        zip(frameworks["claim"].astype(str), frameworks["context_id"].astype(str), strict=True)
+    )
+    partnerships = timeline[timeline["category"].astype(str) == "partnerships"].sort_values("date")
+    # (label, date, id), earliest first: plain tuples, read once for all five frameworks.
+    events = [
+        (str(label), date, str(event_id))
+        for label, date, event_id in zip(
+            partnerships["label"], partnerships["date"], partnerships["event_id"], strict=True
+        )
+    ]
     rows = []
     for term in FRAMEWORK_TERMS:
         match = glossary[glossary["term"].astype(str) == term]
@@ -74,7 +84,7 @@ def framework_table(
         if len(match) and not pd.isna(match["abbreviation"].iloc[0]):
             abbreviation = str(match["abbreviation"].iloc[0])
         names = [term] + ([abbreviation] if abbreviation else [])
-        year, year_source = _launch_year(names, partnership_events, claims)
+        year, year_source = _launch_year(names, events, claims)
         members, members_source = _member_count(names, claims)
         rows.append(
             {
@@ -97,35 +107,33 @@ def _mentions(text: str, names: list[str]) -> bool:
 
 
 def _launch_year(
-    names: list[str], events: pd.DataFrame, claims: pd.DataFrame
+    names: list[str], events: list[tuple[str, pd.Timestamp, str]], claims: list[tuple[str, str]]
 ) -> tuple[int | None, str | None]:
-    for row in events.sort_values("date").itertuples(index=False):
-        if _mentions(str(row.label), names):
-            return int(row.date.year), str(row.event_id)
-    for row in claims.itertuples(index=False):
-        for sentence in re.split(r"(?<=\.)\s+", str(row.claim)):
+    for label, date, event_id in events:
+        if _mentions(label, names):
+            return int(date.year), event_id
+    for claim, context_id in claims:
+        for sentence in re.split(r"(?<=\.)\s+", claim):
             year = re.search(r"\b(19|20)\d\d\b", sentence)
             if year and _mentions(sentence, names) and _LAUNCH_WORDS.search(sentence):
-                return int(year.group(0)), str(row.context_id)
+                return int(year.group(0)), context_id
     return None, None
 
 
-def _member_count(names: list[str], claims: pd.DataFrame) -> tuple[int | None, str | None]:
-    for row in claims.itertuples(index=False):
-        claim = str(row.claim)
+def _member_count(names: list[str], claims: list[tuple[str, str]]) -> tuple[int | None, str | None]:
+    for claim, context_id in claims:
         if not _mentions(claim, names):
             continue
         for sentence in re.split(r"(?<=\.)\s+", claim):
             found = _COUNT.search(sentence)
             if found and (_mentions(sentence, names) or sentence.startswith("It ")):
                 word = found.group(1).lower()
-                return (int(word) if word.isdigit() else _NUMBER_WORDS[word]), str(row.context_id)
-    for row in claims.itertuples(index=False):
-        claim = str(row.claim)
+                return (int(word) if word.isdigit() else _NUMBER_WORDS[word]), context_id
+    for claim, context_id in claims:
         listing = _LISTING.search(claim)
         if listing and _mentions(claim, names):
             items = re.split(r",\s*(?:and\s+)?|\s+and\s+", listing.group(1))
-            return len([i for i in items if i.strip()]), str(row.context_id)
+            return len([i for i in items if i.strip()]), context_id
     return None, None
 
 
