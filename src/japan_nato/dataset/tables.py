@@ -303,15 +303,22 @@ def _frame(directory: Path, name: str, rows: list[tuple[int, dict[str, Any]]]) -
     return pd.DataFrame(columns, index=pd.RangeIndex(len(rows)))
 
 
-@lru_cache(maxsize=64)
-def _table_cached(directory: Path, name: str, stamp: tuple[Any, ...]) -> pd.DataFrame:
+def _valid_rows(
+    directory: Path, name: str, stamp: tuple[Any, ...]
+) -> list[tuple[int, dict[str, Any]]]:
+    """Return a table's checked rows, or raise DataError with its own and cross-file problems."""
     problems, rows = _checked_cached(directory, name, stamp)
     if not problems:
         # Cross-file checks need every table; run them once per data directory state.
         problems = [p for p in _all_problems_cached(directory, stamp) if p.file == f"{name}.csv"]
     if problems:
         raise DataError(problems)
-    return _frame(directory, name, rows)
+    return rows
+
+
+@lru_cache(maxsize=64)
+def _table_cached(directory: Path, name: str, stamp: tuple[Any, ...]) -> pd.DataFrame:
+    return _frame(directory, name, _valid_rows(directory, name, stamp))
 
 
 @lru_cache(maxsize=32)
@@ -360,18 +367,11 @@ def all_fact_ids(data_dir: Path) -> set[str]:
 
 @lru_cache(maxsize=32)
 def _fact_ids_cached(directory: Path, stamp: tuple[Any, ...]) -> frozenset[str]:
-    # Every bank loaded checks its fact ids against these; without the cache each load
-    # rebuilt four tables (progress() loads all nine banks).
-    # The ids come from the checked rows: building four typed frames only to read one
-    # column each was most of a notebook's first quiz() call.
+    # Every bank loaded checks its fact ids against these, so they are read once per data
+    # state, and from the checked rows: building four typed frames only to read one column
+    # each was most of a notebook's first quiz() call.
     ids: set[str] = set()
     for name in _LOADERS:
-        problems, rows = _checked_cached(directory, name, stamp)
-        if not problems:
-            problems = [
-                p for p in _all_problems_cached(directory, stamp) if p.file == f"{name}.csv"
-            ]
-        if problems:
-            raise DataError(problems)
+        rows = _valid_rows(directory, name, stamp)
         ids.update(value for _, row in rows if (value := row[ID_FIELDS[name]].strip()))
     return frozenset(ids)
