@@ -48,10 +48,6 @@ class ActionButton:
         """What the button does, shown on hover and read by screen readers."""
         return str(self._get("tooltip"))
 
-    @tooltip.setter
-    def tooltip(self, value: str) -> None:
-        self._set("tooltip", value)
-
     @property
     def disabled(self) -> bool:
         """True when the button cannot be pressed."""
@@ -60,11 +56,6 @@ class ActionButton:
     @disabled.setter
     def disabled(self, value: bool) -> None:
         self._set("disabled", bool(value))
-
-    @property
-    def button_style(self) -> str:
-        """ "primary" for the card's main action, else ""."""
-        return "primary" if self._get("primary") else ""
 
     def on_click(self, handler: Callable[[ActionButton], None]) -> None:
         """Call handler(button) when the button is pressed."""
@@ -86,17 +77,10 @@ class CardActions(anywidget.AnyWidget):
     below = traitlets.Unicode("").tag(sync=True)
 
     def __init__(self, specs: list[dict[str, Any]], **kwargs: Any) -> None:
-        spec_list = [
-            {
-                "label": spec["label"],
-                "tooltip": spec.get("tooltip", ""),
-                "disabled": bool(spec.get("disabled", False)),
-                "primary": spec.get("button_style") == "primary",
-            }
-            for spec in specs
-        ]
-        super().__init__(buttons=spec_list, **kwargs)
-        self.row = [ActionButton(self, index) for index in range(len(spec_list))]
+        """Make the row from specs: each a label, and optionally tooltip, disabled, primary."""
+        buttons = [{"tooltip": "", "disabled": False, "primary": False, **spec} for spec in specs]
+        super().__init__(buttons=buttons, **kwargs)
+        self.row = [ActionButton(self, index) for index in range(len(buttons))]
         self.on_msg(self._on_message)
 
     def _on_message(self, _widget: Any, content: Any, _buffers: Any) -> None:

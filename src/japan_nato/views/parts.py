@@ -20,7 +20,6 @@ __all__ = [
     "CheckboxStyle",
     "TextStyle",
     "button",
-    "hbox",
     "html",
     "label_style",
     "layout",
@@ -61,11 +60,6 @@ def html(value: str = "") -> w.HTML:
 def button(**traits: Any) -> w.Button:
     """Return a Button with the shared layout and style."""
     return w.Button(layout=layout(), style=shared(w.ButtonStyle), **traits)
-
-
-def hbox(children: list[Any]) -> w.HBox:
-    """Return an HBox with the shared layout."""
-    return w.HBox(children, layout=layout())
 
 
 def vbox(children: list[Any], classes: tuple[str, ...] = ()) -> w.VBox:

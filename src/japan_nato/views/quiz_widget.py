@@ -62,7 +62,7 @@ def _button_specs(question: Question, number: int, mode: str = "practice") -> li
         {
             "label": "Save" if mode == "exam" else "Check",
             "tooltip": f"Check your answer to question {number}",
-            "button_style": "primary",
+            "primary": True,
         },
         {
             "label": "Hint",
