@@ -213,6 +213,16 @@ def frameworks_figure(*, data_dir: Path) -> CourseFigure:
     return CourseFigure(title, svg, description, data)
 
 
+def _value_notes(table: pd.DataFrame, column: str) -> dict[int, str]:
+    """Each row's known value with the row it comes from ("2004  (C57)"), by row position."""
+    values, sources = table[column], table[f"{column}_source"]
+    return {
+        i: f"{values.iloc[i]}  ({sources.iloc[i]})"
+        for i in range(len(table))
+        if not pd.isna(values.iloc[i])
+    }
+
+
 def _draw_launch_years(
     svg: Svg,
     table: pd.DataFrame,
@@ -226,11 +236,7 @@ def _draw_launch_years(
     known_years = table["launched"].dropna()
     low = int(known_years.min()) - 4 if len(known_years) else 1990
     high = float(int(known_years.max()) + 10 if len(known_years) else 2025)
-    notes = {
-        i: f"{r.launched}  ({r.launched_source})"
-        for i, r in enumerate(table.itertuples(index=False))
-        if not pd.isna(r.launched)
-    }
+    notes = _value_notes(table, "launched")
     for i, note in notes.items():
         high = max(high, _room_for(low, int(table["launched"].iloc[i]), note, 12, right - left, 14))
 
@@ -278,11 +284,7 @@ def _draw_member_counts(
     left, right = span
     sizes = table["members"]
     high = float(int(sizes.max()) * 1.2 if sizes.notna().any() else 1)
-    notes = {
-        i: f"{r.members}  ({r.members_source})"
-        for i, r in enumerate(table.itertuples(index=False))
-        if not pd.isna(r.members)
-    }
+    notes = _value_notes(table, "members")
     for i, note in notes.items():
         high = max(high, _room_for(0, int(sizes.iloc[i]), note, 12, right - left, 10))
 
