@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-import textwrap
-from pathlib import Path
-from typing import Any
+from tests.support.fresh_python import run_json
 
-SRC = Path(__file__).resolve().parents[1] / "src"
 HEAVY = ("ipywidgets", "IPython", "matplotlib")
 
 BLOCKER = """
@@ -30,23 +23,8 @@ sys.meta_path.insert(0, Blocker())
 """
 
 
-def run(code: str) -> Any:
-    """Run code in a fresh interpreter and return the JSON it prints last."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), env.get("PYTHONPATH")]))
-    done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 def test_quiz_core_works_with_widgets_and_sqlite_blocked() -> None:
-    out = run(
+    out = run_json(
         BLOCKER
         + """
 import json
@@ -93,7 +71,7 @@ print(json.dumps({
 
 
 def test_the_blocker_really_blocks() -> None:
-    out = run(
+    out = run_json(
         BLOCKER
         + """
 import json
@@ -109,7 +87,7 @@ print(json.dumps({"blocked": blocked}))
 
 
 def test_plain_import_loads_no_heavy_modules() -> None:
-    out = run(
+    out = run_json(
         """
 import json
 import sys

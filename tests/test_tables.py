@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-import textwrap
 from html.parser import HTMLParser
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -16,8 +10,7 @@ import pytest
 
 from japan_nato.views.progress_table import ProgressTable
 from japan_nato.views.tables import MISSING, frame_html
-
-SRC = Path(__file__).resolve().parents[1] / "src"
+from tests.support.fresh_python import run_json
 
 
 class Cells(HTMLParser):
@@ -209,17 +202,7 @@ def test_a_learner_function_installs_it_in_ipython_and_text_stays_the_same() -> 
         "own": "—" in own["text/html"],
     }))
     """
-    paths = [str(SRC), os.environ.get("PYTHONPATH")]
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, paths)))
-    done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == {
+    assert run_json(code) == {
         "html": True,
         "plain": True,
         "same": True,
@@ -228,13 +211,11 @@ def test_a_learner_function_installs_it_in_ipython_and_text_stays_the_same() -> 
 
 
 def test_a_learner_function_outside_ipython_never_imports_it() -> None:
-    code = "import sys, japan_nato; japan_nato.load_facts(); print('IPython' in sys.modules)"
-    env = dict(os.environ, PYTHONPATH=str(SRC))
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+    code = (
+        "import json, sys, japan_nato; japan_nato.load_facts(); "
+        "print(json.dumps('IPython' in sys.modules))"
     )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "False"
+    assert run_json(code) is False
 
 
 def test_a_frame_the_formatter_cannot_render_still_shows_pandas_table(
